@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MlopslabError', 'ConfigError', 'DataError', 'StackError', 'LabError', 'InfraError', 'GradingError', 'LabFailed']
 
-# %% ../nbs/00_errors.ipynb #0846c8a2
+# %% ../nbs/00_errors.ipynb #59c9cf10
 class MlopslabError(Exception):
     "Base of every mlopslab error; the message names the thing, the cause and the fix."
     def __init__(self,
@@ -22,7 +22,7 @@ class MlopslabError(Exception):
         if self.fix: parts.append(f"  fix:   {self.fix}")
         return "\n".join(parts)
 
-# %% ../nbs/00_errors.ipynb #d0266cdc
+# %% ../nbs/00_errors.ipynb #bfdaa9b5
 class ConfigError(MlopslabError):
     "A setting, environment variable or parameter has a bad value."
 
@@ -41,7 +41,7 @@ class InfraError(MlopslabError):
 class GradingError(MlopslabError):
     "A release, a submission or a grading run has a problem."
 
-# %% ../nbs/00_errors.ipynb #1e88eae6
+# %% ../nbs/00_errors.ipynb #3caa57e2
 class LabFailed(LabError):
     "A lab notebook raised or timed out; carries the failing cell and the saved output notebook."
     def __init__(self,
@@ -50,9 +50,13 @@ class LabFailed(LabError):
                  ename: str,          # exception name, e.g. 'ValueError' or 'Timeout'
                  evalue: str,         # exception message
                  traceback: str = "", # the kernel's traceback text (ANSI stripped)
-                 output: str = ""):   # path of the executed notebook saved for inspection
+                 output: str = "",    # path of the executed notebook saved for inspection
+                 source: str = ""):   # source of the failing cell
         self.lab, self.cell, self.ename, self.evalue, self.traceback, self.output = lab, cell, ename, evalue, traceback, output
+        self.source = source
+        first = next((l.strip() for l in source.splitlines() if l.strip() and not l.startswith("#|")), "")
         where = f"cell {cell}" if cell is not None else "an unknown cell"
+        if first: where += f" (`{first[:60]}`)"
         super().__init__(f"{lab} failed in {where}: {ename}: {evalue}",
                          cause=f"the executed notebook is saved at {output}" if output else "",
                          fix="open that notebook, read the cell's error, fix it and run the lab again")
