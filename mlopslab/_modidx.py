@@ -95,4 +95,5 @@ d = { 'settings': { 'branch': 'main',
                                 'mlopslab.track.log_model': ('track.html#log_model', 'mlopslab/track.py'),
                                 'mlopslab.track.promote': ('track.html#promote', 'mlopslab/track.py'),
                                 'mlopslab.track.requirements': ('track.html#requirements', 'mlopslab/track.py'),
-                                'mlopslab.track.setup_tracking': ('track.html#setup_tracking', 'mlopslab/track.py')}}}
+                                'mlopslab.track.setup_tracking': ('track.html#setup_tracking', 'mlopslab/track.py'),
+                                'mlopslab.track.trusted_types': ('track.html#trusted_types', 'mlopslab/track.py')}}}
