@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MlopslabError', 'ConfigError', 'DataError', 'StackError', 'LabError', 'InfraError', 'GradingError', 'LabFailed']
 
-# %% ../nbs/00_errors.ipynb #59c9cf10
+# %% ../nbs/00_errors.ipynb #b469a1a5
 class MlopslabError(Exception):
     "Base of every mlopslab error; the message names the thing, the cause and the fix."
     def __init__(self,
@@ -22,7 +22,7 @@ class MlopslabError(Exception):
         if self.fix: parts.append(f"  fix:   {self.fix}")
         return "\n".join(parts)
 
-# %% ../nbs/00_errors.ipynb #bfdaa9b5
+# %% ../nbs/00_errors.ipynb #497fb4d7
 class ConfigError(MlopslabError):
     "A setting, environment variable or parameter has a bad value."
 
@@ -41,12 +41,12 @@ class InfraError(MlopslabError):
 class GradingError(MlopslabError):
     "A release, a submission or a grading run has a problem."
 
-# %% ../nbs/00_errors.ipynb #3caa57e2
+# %% ../nbs/00_errors.ipynb #d9a2d646
 class LabFailed(LabError):
     "A lab notebook raised or timed out; carries the failing cell and the saved output notebook."
     def __init__(self,
                  lab: str,            # lab name, e.g. 'week01'
-                 cell: int|None,      # index of the failing code cell (0-based, None if unknown)
+                 cell: int|None,      # index of the failing cell in the executed notebook (0-based, None if unknown)
                  ename: str,          # exception name, e.g. 'ValueError' or 'Timeout'
                  evalue: str,         # exception message
                  traceback: str = "", # the kernel's traceback text (ANSI stripped)
@@ -55,7 +55,7 @@ class LabFailed(LabError):
         self.lab, self.cell, self.ename, self.evalue, self.traceback, self.output = lab, cell, ename, evalue, traceback, output
         self.source = source
         first = next((l.strip() for l in source.splitlines() if l.strip() and not l.startswith("#|")), "")
-        where = f"cell {cell}" if cell is not None else "an unknown cell"
+        where = f"cell {cell} of the executed notebook" if cell is not None else "an unknown cell"
         if first: where += f" (`{first[:60]}`)"
         super().__init__(f"{lab} failed in {where}: {ename}: {evalue}",
                          cause=f"the executed notebook is saved at {output}" if output else "",

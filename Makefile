@@ -1,0 +1,69 @@
+# mlopslab: two commands on a fresh machine.
+#   make run    set up .venv and run every lab headless on the local stack, then print a summary
+#   make test   set up .venv and run the checks CI runs (nbdev sync, notebook tests, pytest)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.mlopslab-installed
+JOBS ?= 2
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+export DVC_NO_ANALYTICS := 1
+
+.PHONY: setup run test sync-check nbtest pytest bench jupyter stack-up stack-down infra-scan clean help
+
+help:
+	@echo "make run     set up and run every lab headless (local stack), with a summary"
+	@echo "make test    set up and run nbdev sync check, nbdev-test and pytest (what CI runs)"
+	@echo "make setup   only create/refresh .venv"
+	@echo "make jupyter JupyterLab on 127.0.0.1 with state kept in .mlopslab/"
+	@echo "make bench   run the benchmarks in benchmarks/"
+
+setup: $(STAMP)
+
+# The stamp depends on the dependency files: a second `make` skips setup unless they changed.
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "setup: installing torch 2.13.0 (CPU) first, so no dependency pulls a CUDA build"
+	$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+	@echo "setup: installing the pinned environment (requirements.txt + constraints.txt)"
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/mlopslab labs run --all --jobs $(JOBS)
+
+test: setup
+	@$(MAKE) --no-print-directory sync-check nbtest pytest
+
+sync-check: setup
+	@bash .ci/sync-check.sh
+
+nbtest: setup
+	$(BIN)/nbdev-test --n-workers $(JOBS)
+
+pytest: setup
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/import_time.py
+
+jupyter: setup
+	$(BIN)/mlopslab config >/dev/null
+	$(BIN)/python -c "from mlopslab.config import tool_env, get_config; import os, sys; env = {**os.environ, **tool_env(get_config())}; os.execvpe('$(BIN)/jupyter', ['jupyter', 'lab', '--ip=127.0.0.1', '--no-browser'] + (['--allow-root'] if os.geteuid() == 0 else []), env)"
+
+stack-up: setup
+	$(BIN)/mlopslab stack up
+
+stack-down: setup
+	$(BIN)/mlopslab stack down
+
+infra-scan:
+	bash infra/scan.sh
+
+clean:
+	-$(BIN)/mlopslab stack down 2>/dev/null
+	rm -rf .mlopslab _docs _proc .pytest_cache

@@ -1,0 +1,23 @@
+"Shared fixtures: every test gets its own workspace, so nothing touches the project's .mlopslab/."
+import os, sys
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    "A fresh workspace folder, set as MLOPSLAB_WORKSPACE for this test and its subprocesses."
+    ws = tmp_path/"ws"
+    monkeypatch.setenv("MLOPSLAB_WORKSPACE", str(ws))
+    monkeypatch.setenv("MLFLOW_DISABLE_TELEMETRY", "true")
+    return ws
+
+
+def run_cli(*args, env=None, timeout=120):
+    "Run the `mlopslab` console script; returns the CompletedProcess (text)."
+    import subprocess
+    return subprocess.run([str(BIN/"mlopslab"), *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
