@@ -51,9 +51,12 @@ def test_hanging_lab_times_out_on_the_cell(toy):
     assert "time.sleep(120)" in saved.cells[r.error.cell].source
 
 
-def test_parallel_runs_return_every_result(toy):
+def test_parallel_runs_return_every_result(toy, workspace, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
     results = labs.run_labs(toy, timeout=5, jobs=3, cfg=get_config(), progress=False)
     assert [r.status for r in results] == ["passed", "failed", "timeout"]
+    assert (workspace/"build"/"labs"/"week01_toy"/"made.txt").exists(), "each kernel runs in its own folder"
+    assert not (tmp_path/"made.txt").exists(), "parallel runs must not write in the caller's folder"
     table = labs.summary(results)
     assert "1 passed, 2 failed" in table and "Toy week 3" in table
 
