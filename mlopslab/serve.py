@@ -5,16 +5,16 @@
 # %% auto #0
 __all__ = ['create_app', 'app_from_env']
 
-# %% ../nbs/05_serve.ipynb #5a000e88
+# %% ../nbs/05_serve.ipynb #6253ad23
 import os
 from typing import Any
-import pandas as pd
 from .data import FEATURES
 from .errors import MlopslabError
 
-# %% ../nbs/05_serve.ipynb #dc71e780
+# %% ../nbs/05_serve.ipynb #bfeada53
 def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5):
     "A FastAPI app serving `model` (anything with `predict_proba` over a DataFrame of `FEATURES`)."
+    import pandas as pd
     from fastapi import FastAPI, HTTPException
     from pydantic import BaseModel, Field
     class Batch(BaseModel):
@@ -32,7 +32,7 @@ def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5):
         return {"probabilities": [float(x) for x in p], "delayed": [int(x >= threshold) for x in p]}
     return app
 
-# %% ../nbs/05_serve.ipynb #d3b9c8f7
+# %% ../nbs/05_serve.ipynb #336159a9
 def app_from_env():
     "App factory for uvicorn: loads the model at `$MLOPSLAB_MODEL_URI` with MLflow."
     uri = os.environ.get("MLOPSLAB_MODEL_URI")

@@ -1,0 +1,42 @@
+"""How long `import mlopslab` takes in a fresh interpreter, beside `import mlflow` measured in the same run.
+
+Heavy libraries (mlflow, evidently, torch, locust, papermill, dvc) are imported inside the functions that
+need them, so importing the package itself stays fast. Target: `import mlopslab` <= 0.3 s.
+"""
+import statistics, subprocess, sys, time
+from pathlib import Path
+
+RUNS = 7
+MODULES = sorted(p.stem for p in (Path(__file__).resolve().parents[1]/"mlopslab").glob("[!_]*.py"))
+STATEMENTS = {
+    "import mlopslab": "import mlopslab",
+    "import mlopslab + every module": "import " + ", ".join(f"mlopslab.{m}" for m in MODULES),
+    "import mlflow (peer)": "import mlflow",
+}
+
+
+def seconds(stmt: str) -> float:
+    "Median wall time of a fresh `python -c stmt` minus a bare `python -c pass`."
+    def once(code):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - t0
+    once(stmt)  # warm the file cache
+    base = statistics.median(once("pass") for _ in range(RUNS))
+    return statistics.median(once(stmt) for _ in range(RUNS)) - base
+
+
+def main() -> int:
+    res = {name: seconds(stmt) for name, stmt in STATEMENTS.items()}
+    peer = res["import mlflow (peer)"]
+    print(f"{'statement':34} {'seconds':>8} {'vs mlflow':>10}")
+    for name, s in res.items():
+        print(f"{name:34} {s:8.3f} {s / peer:9.2f}x")
+    print(f"modules: {', '.join(MODULES)}")
+    ok = res["import mlopslab + every module"] <= 0.3
+    print(f"target import <= 0.3 s: {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
