@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   echo "sync-check: not a git checkout; skipping the nbdev sync check"; exit 0
 fi
+if [ ! -x .venv/bin/nbdev-export ]; then
+  echo "sync-check: .venv is missing (no .venv/bin/nbdev-export)."
+  echo "  fix: run 'make setup' (or 'make test', which sets up first)"; exit 1
+fi
 snapshot() { { git diff HEAD -- nbs mlopslab; git ls-files --others --exclude-standard -- nbs mlopslab | xargs -r md5sum; } | md5sum; }
 before=$(snapshot)
 .venv/bin/nbdev-export

@@ -107,3 +107,13 @@ def test_cli_unknown_week_and_param_are_clean_errors(workspace):
 def test_cli_list_shows_week_one():
     r = run_cli("labs", "list")
     assert r.returncode == 0 and "Week 1: Introduction to MLOps" in r.stdout
+
+
+def test_cli_without_course_dependencies_says_run_make_setup(tmp_path):
+    "A Python without the course packages gets one line saying to run `make setup`, not a traceback."
+    import subprocess, sys
+    from conftest import ROOT
+    code = ("import sys; sys.modules['papermill'] = None; sys.modules['yaml'] = None;"
+            "from mlopslab.cli import main; sys.exit(main(['labs', 'list']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and "make setup" in r.stderr and "Traceback" not in r.stderr, r.stderr
