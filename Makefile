@@ -7,9 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.mlopslab-installed
 JOBS ?= 2
+# Telemetry off, and tool state (IPython, matplotlib) in the workspace, for every target.
+WORKSPACE := $(CURDIR)/.mlopslab
 export MLFLOW_DISABLE_TELEMETRY := true
-export DO_NOT_TRACK := 1
+export DO_NOT_TRACK := true
 export DVC_NO_ANALYTICS := 1
+export IPYTHONDIR := $(WORKSPACE)/ipython
+export MPLCONFIGDIR := $(WORKSPACE)/matplotlib
 
 .PHONY: setup run test sync-check nbtest pytest bench jupyter stack-up stack-down infra-scan clean help
 

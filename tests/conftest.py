@@ -21,3 +21,11 @@ def run_cli(*args, env=None, timeout=120):
     import subprocess
     return subprocess.run([str(BIN/"mlopslab"), *args], capture_output=True, text=True, cwd=ROOT,
                           env={**os.environ, **(env or {})}, timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ():
+    "`activate` applies the workspace's tool environment to the process; undo it after each test."
+    saved = dict(os.environ)
+    yield
+    os.environ.clear(); os.environ.update(saved)

@@ -6,12 +6,15 @@ from mlopslab.config import get_config
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    ws = tmp_path_factory.mktemp("course-ws")
+    ws, home = tmp_path_factory.mktemp("course-ws"), tmp_path_factory.mktemp("home")
     mp = pytest.MonkeyPatch()
     mp.setenv("MLOPSLAB_WORKSPACE", str(ws))
+    mp.setenv("HOME", str(home))  # nothing a lab runs may write to the home folder
+    for var in ("IPYTHONDIR", "MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "DO_NOT_TRACK", "MLFLOW_DISABLE_TELEMETRY"):
+        mp.delenv(var, raising=False)
     try:
         cfg = get_config()
-        yield cfg, {r.lab.week: r for r in labs.run_labs(labs.find_labs(cfg), timeout=300, jobs=2, cfg=cfg, progress=False)}
+        yield cfg, home, {r.lab.week: r for r in labs.run_labs(labs.find_labs(cfg), timeout=300, jobs=2, cfg=cfg, progress=False)}
     finally:
         for s in stack.status(get_config(workspace=ws)): stack.stop(s["name"], get_config(workspace=ws))
         mp.undo()
@@ -19,7 +22,7 @@ def results(tmp_path_factory):
 
 @pytest.mark.slow
 def test_every_lab_passes_within_its_runtime(results):
-    _, res = results
+    _, _, res = results
     failed = {w: str(r.error) for w, r in res.items() if r.status != "passed"}
     assert not failed, failed
     slow = {w: round(r.seconds) for w, r in res.items() if r.seconds > 2 * r.lab.meta.get("runtime", 90)}
@@ -28,7 +31,7 @@ def test_every_lab_passes_within_its_runtime(results):
 
 @pytest.mark.slow
 def test_week01_registered_a_champion_and_left_nothing_running(results):
-    cfg, res = results
+    cfg, _, res = results
     assert res[1].status == "passed"
     import mlflow
     client = mlflow.MlflowClient(tracking_uri=cfg.tracking)
@@ -37,3 +40,10 @@ def test_week01_registered_a_champion_and_left_nothing_running(results):
     assert run.info.run_name == "baseline" and 0.5 < run.data.metrics["auc"] <= 1
     assert (cfg.artifact_root/"week01-flights").is_dir(), "artifacts stay in the workspace"
     assert stack.status(cfg) == [], "the lab stopped the model server it started"
+
+
+@pytest.mark.slow
+def test_labs_write_nothing_to_the_home_folder(results):
+    _, home, _ = results
+    written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
+    assert written == [], f"labs wrote outside the workspace: {written[:10]}"
