@@ -107,3 +107,16 @@ def test_mlflow_server_up_status_down_via_cli(workspace):
 def test_cli_unknown_service_is_a_clean_error(workspace):
     r = run_cli("stack", "up", "--service", "postgres")
     assert r.returncode == 2 and "unknown service 'postgres'" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_cli_says_when_the_configured_port_is_taken(workspace):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0)); busy.listen()
+        taken = busy.getsockname()[1]
+        up = run_cli("stack", "up", env={"MLOPSLAB_MLFLOW_PORT": str(taken)})
+        try:
+            assert up.returncode == 0, up.stderr
+            assert f"port {taken} is in use" in up.stdout and "MLOPSLAB_MLFLOW_PORT" in up.stdout
+        finally:
+            run_cli("stack", "down")
