@@ -98,4 +98,6 @@ d = { 'settings': { 'branch': 'main',
                                 'mlopslab.track.promote': ('track.html#promote', 'mlopslab/track.py'),
                                 'mlopslab.track.requirements': ('track.html#requirements', 'mlopslab/track.py'),
                                 'mlopslab.track.setup_tracking': ('track.html#setup_tracking', 'mlopslab/track.py'),
-                                'mlopslab.track.trusted_types': ('track.html#trusted_types', 'mlopslab/track.py')}}}
+                                'mlopslab.track.trusted_types': ('track.html#trusted_types', 'mlopslab/track.py')},
+            'mlopslab.train': { 'mlopslab.train.baseline': ('train.html#baseline', 'mlopslab/train.py'),
+                                'mlopslab.train.evaluate': ('train.html#evaluate', 'mlopslab/train.py')}}}
