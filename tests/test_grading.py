@@ -1,0 +1,165 @@
+"Release and grading on the toy fixture lab (tests/fixtures/grading): points, outputs, re-runs, bad inputs."
+import json, shutil
+from pathlib import Path
+import pytest
+from conftest import ROOT, run_cli
+from mlopslab import grading as g
+from mlopslab.errors import GradingError, LabFailed
+from mlopslab.labs import execute
+
+FIX = ROOT/"tests"/"fixtures"/"grading"
+LABS, CHECKS = FIX/"labs", FIX/"grading"
+SECRET = "SECRET-HIDDEN-CHECK-7f3a"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return g.lab_for(91, LABS)
+
+
+def released(spec, tmp_path) -> dict:
+    return json.loads(g.release(spec, tmp_path/"labs").read_text())
+
+
+def solve(nb: dict, spec, questions) -> dict:
+    "`nb` (a release) with the instructor's solution put back for `questions`."
+    sol = {g.directives(g.source(c)).get("exercise"): g.source(c) for c in spec.nb["cells"] if c["cell_type"] == "code"}
+    for c in nb["cells"]:
+        q = g.directives(g.source(c)).get("exercise")
+        if q in questions: c["source"] = sol[q]
+    return nb
+
+
+def write(folder: Path, name: str, nb) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder/name
+    p.write_text(nb if isinstance(nb, str) else json.dumps(nb))
+    return p
+
+
+def grade(subs, out, **kw):
+    return {r.student: r for r in g.grade(91, subs, out, labs=LABS, checks=CHECKS, jobs=2, timeout=30, progress=False, **kw)}
+
+
+# --- release -----------------------------------------------------------------------------------------
+def test_release_is_deterministic_and_strips_answers(spec, tmp_path):
+    a = g.release(spec, tmp_path/"a").read_bytes()
+    b = g.release(spec, tmp_path/"b").read_bytes()
+    assert a == b
+    text = a.decode()
+    assert "float(values.mean())" not in text and "BEGIN SOLUTION" not in text
+    assert "instructor-only cell" not in text                      # the `#| hidden` cell is dropped
+    assert text.count("raise NotImplementedError") == len(spec.questions)
+    nb = json.loads(text)
+    checks = [c for c in nb["cells"] if g.directives(g.source(c)).get("check")]
+    assert len(checks) == sum(len(q.checks) for q in spec.questions.values())   # public checks kept
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in nb["cells"] if c["cell_type"] == "code")
+    assert set(nb["metadata"]) == {"kernelspec", "language_info", "mlopslab"}
+    assert (tmp_path/"a"/"week91-toy"/"week91_toy.ipynb").exists()
+
+
+def test_release_cli_writes_the_lab_folder(tmp_path):
+    r = run_cli("release", "91", "--source", str(LABS), "--dest", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/"week91-toy"/"week91_toy.ipynb").exists()
+    r = run_cli("release", "--source", str(LABS), "--dest", str(tmp_path))
+    assert r.returncode == 2 and "no week chosen" in r.stderr
+
+
+@pytest.mark.slow
+def test_release_runs_headless_and_fails_only_on_exercises(spec, tmp_path):
+    nb = g.release(spec, tmp_path/"labs")
+    with pytest.raises(LabFailed) as e:
+        execute(nb, tmp_path/"out.ipynb", cwd=tmp_path/"run", timeout=60)
+    assert e.value.ename == "NotImplementedError" and "q1_mean" in e.value.evalue
+    solved = write(tmp_path, "solved.ipynb", solve(json.loads(nb.read_text()), spec, set(spec.questions)))
+    execute(solved, tmp_path/"out2.ipynb", cwd=tmp_path/"run2", timeout=60)   # nothing else fails
+
+
+def test_every_question_needs_a_hidden_check(spec, tmp_path):
+    checks = g.load_checks(CHECKS/"week91")
+    with pytest.raises(GradingError, match="no hidden check for q3_file"):
+        g.check_coverage(spec, [c for c in checks if c.question != "q3_file"])
+
+
+# --- grading -----------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_instructor_full_release_zero_partial_exact(spec, tmp_path):
+    subs = tmp_path/"subs"
+    shutil.copy(spec.lab.path, subs.mkdir() or subs/"instructor.ipynb")
+    write(subs, "fresh.ipynb", released(spec, tmp_path))
+    write(subs, "partial.ipynb", solve(released(spec, tmp_path), spec, {"q1_mean", "q4_counts"}))
+    res = grade(subs, tmp_path/"out")
+    assert res["instructor"].score == res["instructor"].max_score == 10
+    assert res["fresh"].score == 0 and all(q.status == "error" and "NotImplementedError" in q.reason for q in res["fresh"].questions)
+    by = {q.question: q for q in res["partial"].questions}
+    assert res["partial"].score == spec.questions["q1_mean"].points + spec.questions["q4_counts"].points
+    assert by["q1_mean"].status == by["q4_counts"].status == "passed" and by["q2_square"].status == "error"
+    out = tmp_path/"out"
+    for f in ("grades.csv", "grades.json", "summary.md", "histogram.png", "feedback/partial.md", "executed/partial.ipynb"):
+        assert (out/f).exists(), f
+    assert (out/"histogram.png").read_bytes()[:4] == b"\x89PNG"
+    rows = (out/"grades.csv").read_text().splitlines()
+    assert rows[0].startswith("student,file,status,score") and len(rows) == 4
+    fb = (out/"feedback"/"instructor.md").read_text()
+    assert "[hidden] pass" in fb and "[public] pass" in fb
+    for f in (out/"feedback").iterdir():
+        assert SECRET not in f.read_text() and "assert got ==" not in f.read_text()
+
+
+@pytest.mark.slow
+def test_rerun_skips_identical_submissions_unless_forced(spec, tmp_path):
+    subs = tmp_path/"subs"
+    write(subs, "ann.ipynb", solve(released(spec, tmp_path), spec, {"q1_mean"}))
+    write(subs, "bob.ipynb", released(spec, tmp_path))
+    first = grade(subs, tmp_path/"out")
+    again = grade(subs, tmp_path/"out")
+    assert again["ann"].seconds == first["ann"].seconds and again["bob"].seconds == first["bob"].seconds   # reused
+    write(subs, "bob.ipynb", solve(released(spec, tmp_path), spec, {"q4_counts"}))
+    third = grade(subs, tmp_path/"out")
+    assert third["ann"].seconds == first["ann"].seconds and third["bob"].score == 3 and third["bob"].seconds != first["bob"].seconds
+    forced = grade(subs, tmp_path/"out", force=True)
+    assert forced["ann"].seconds != first["ann"].seconds and forced["ann"].score == 2
+
+
+def test_missing_and_empty_folders_are_clear_errors(tmp_path):
+    with pytest.raises(GradingError, match="does not exist"):
+        grade(tmp_path/"nope", tmp_path/"out")
+    (tmp_path/"empty").mkdir()
+    with pytest.raises(GradingError, match="no notebooks in"):
+        grade(tmp_path/"empty", tmp_path/"out")
+    r = run_cli("grade", "91", str(tmp_path/"nope"), "--source", str(LABS), "--checks", str(CHECKS), "--out", str(tmp_path/"o"))
+    assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_bad_files_are_reported_and_valid_ones_still_graded(spec, tmp_path):
+    subs = tmp_path/"subs"
+    write(subs, "good.ipynb", solve(released(spec, tmp_path), spec, set(spec.questions)))
+    write(subs, "garbage.ipynb", "this is { not json")
+    other = released(spec, tmp_path); other["metadata"]["mlopslab"]["week"] = 7
+    write(subs, "wrongweek.ipynb", other)
+    write(subs, "unrelated.ipynb", {"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": []}], "metadata": {}})
+    r = run_cli("grade", "91", str(subs), "--source", str(LABS), "--checks", str(CHECKS), "--out", str(tmp_path/"out"), "--jobs", "2", timeout=300)
+    assert r.returncode == 1
+    assert "garbage.ipynb (garbage) is not a notebook: not valid JSON" in r.stdout
+    assert "is a week 7 notebook, not week 91" in r.stdout
+    assert "has none of week 91's exercises" in r.stdout
+    book = {s["student"]: s for s in json.loads((tmp_path/"out"/"grades.json").read_text())["students"]}
+    assert book["good"]["score"] == 10 and book["good"]["status"] == "graded"
+    assert book["garbage"]["status"] == "invalid" and book["garbage"]["score"] == 0
+    assert "could not be graded" in (tmp_path/"out"/"feedback"/"wrongweek.md").read_text()
+
+
+def test_student_id_from_metadata_and_duplicates(spec, tmp_path):
+    nb = released(spec, tmp_path); nb["metadata"]["mlopslab"]["student"] = "s1234"
+    write(tmp_path/"subs", "a.ipynb", nb); write(tmp_path/"subs", "b.ipynb", nb)
+    subs = g.find_submissions(tmp_path/"subs", spec)
+    assert subs[0].student == "s1234" and not subs[0].problem
+    assert subs[1].problem.startswith("has the same student id")
+
+
+def test_parameters_are_checked(tmp_path, spec):
+    write(tmp_path/"subs", "a.ipynb", released(spec, tmp_path))
+    with pytest.raises(GradingError, match="has no parameter smaple"):
+        grade(tmp_path/"subs", tmp_path/"out", params={"smaple": 3})
