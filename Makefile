@@ -5,7 +5,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.mlopslab-installed
+# The stamp's name carries a hash of the dependency files' contents: a second `make` skips setup unless
+# they really changed (nbdev-export rewrites pyproject.toml, so a timestamp would not do).
+DEPS_HASH := $(shell cat requirements.txt constraints.txt pyproject.toml 2>/dev/null | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(DEPS_HASH)
+CHECKOV := .venv-checkov/bin/checkov
 JOBS ?= 2
 # Telemetry off, and tool state (IPython, matplotlib) in the workspace, for every target.
 WORKSPACE := $(CURDIR)/.mlopslab
@@ -26,8 +30,7 @@ help:
 
 setup: $(STAMP)
 
-# The stamp depends on the dependency files: a second `make` skips setup unless they changed.
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "setup: installing torch 2.13.0 (CPU) first, so no dependency pulls a CUDA build"
@@ -35,21 +38,27 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@echo "setup: installing the pinned environment (requirements.txt + constraints.txt)"
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
-	@touch $(STAMP)
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# checkov pins an old `packaging` that breaks pytest, so it gets its own venv (infra/scan.sh makes it).
+$(CHECKOV):
+	bash infra/scan.sh --install-only
 
 run: setup
 	$(BIN)/mlopslab labs run --all --jobs $(JOBS)
 
-test: setup
+test: setup $(CHECKOV)
 	@$(MAKE) --no-print-directory sync-check nbtest pytest
 
 sync-check: setup
 	@bash .ci/sync-check.sh
 
 nbtest: setup
+	@mkdir -p $(IPYTHONDIR) $(MPLCONFIGDIR)
 	$(BIN)/nbdev-test --n-workers $(JOBS)
 
 pytest: setup
+	@mkdir -p $(IPYTHONDIR) $(MPLCONFIGDIR)
 	$(BIN)/pytest -q
 
 bench: setup

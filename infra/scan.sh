@@ -4,6 +4,7 @@
 # checkov pins an old `packaging` that breaks pytest, so it lives in its own virtual environment
 # (.venv-checkov at the project root, git-ignored by `.venv-*/`), created here on first use.
 # Usage: bash infra/scan.sh            (the Makefile's `make infra-scan` runs exactly this)
+#        bash infra/scan.sh --install-only   (only create .venv-checkov; `make test` does this first)
 # Every skipped check carries its reason next to the resource: `#checkov:skip=CKV_...:reason`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ if [ ! -x "$VENV/bin/checkov" ]; then
   "$PYTHON" -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION"
 fi
+if [ "${1:-}" = "--install-only" ]; then exit 0; fi
 echo "scan: $("$VENV/bin/checkov" --version 2>/dev/null | tail -1) on infra/"
 # --framework terraform: the modules (HCL); cloud-init and the price sheet are not Terraform.
 exec "$VENV/bin/checkov" --directory infra --framework terraform --compact --quiet \

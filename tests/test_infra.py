@@ -272,7 +272,7 @@ def test_apply_needs_approval_when_unattended(cfg):
 def test_checkov_scan_has_no_failures():
     venv = ROOT/".venv-checkov"
     if not (venv/"bin"/"checkov").exists():
-        pytest.skip("checkov is not installed yet: run `bash infra/scan.sh` once (it creates .venv-checkov)")
+        pytest.skip("checkov is not installed: run `make test` or `bash infra/scan.sh --install-only` (it creates .venv-checkov)")
     r = subprocess.run(["bash", str(INFRA/"scan.sh")], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert r.returncode == 0 and "Failed checks: 0" in r.stdout, r.stdout[-3000:] + r.stderr[-2000:]
     for f in INFRA.rglob("*.tf"):
