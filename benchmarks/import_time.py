@@ -16,14 +16,12 @@ STATEMENTS = {
 
 
 def seconds(stmt: str) -> float:
-    "Median wall time of a fresh `python -c stmt` minus a bare `python -c pass`."
-    def once(code):
-        t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        return time.perf_counter() - t0
-    once(stmt)  # warm the file cache
-    base = statistics.median(once("pass") for _ in range(RUNS))
-    return statistics.median(once(stmt) for _ in range(RUNS)) - base
+    "Median time of `stmt` measured inside a fresh interpreter (startup excluded), over RUNS runs."
+    code = f"import time; t0 = time.perf_counter(); {stmt}; print(time.perf_counter() - t0)"
+    def once():
+        return float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+    once()  # warm the file cache
+    return statistics.median(once() for _ in range(RUNS))
 
 
 def main() -> int:

@@ -294,7 +294,7 @@ class SubmissionResult:
     message: str = ""
     key: str = ""                   # hash of submission + lab + checks + settings (re-run cache)
     seconds: float = 0.0            # wall time of grading it
-    compute: float = 0.0            # time the notebook's cells took (papermill's cell durations)
+    compute: float = 0.0            # time the notebook's cells took (papermill's cell durations, stopped cells included)
     attempts: int = 0
 
 def result_from_dict(d: dict) -> SubmissionResult:
@@ -475,21 +475,23 @@ def _attempt(run: GradeRun, sub: Submission, uid, disabled: dict, wall: float, t
     return built, wd, executed, _hard_failure(child, sb.read_json(wd, ".mlopslab-run.json"), executed, run)
 
 # %% ../nbs/07_grading.ipynb #fdf4edef
-def _compute(executed: dict|None) -> float:
-    "Seconds the cells took, from papermill's metadata."
-    ds = [c.get("metadata", {}).get("papermill", {}).get("duration") for c in (executed or {}).get("cells", []) if isinstance(c, dict)]
+def _compute(executed: dict|None, only: int|None = None) -> float:
+    "Seconds the cells took (papermill's metadata): all of them, or only the cell with id `c<only>`."
+    cells = [c for c in (executed or {}).get("cells", []) if isinstance(c, dict) and (only is None or c.get("id") == f"c{only}")]
+    ds = [c.get("metadata", {}).get("papermill", {}).get("duration") for c in cells]
     return float(sum(d for d in ds if isinstance(d, (int, float)) and d >= 0))
 
 def run_notebook(run: GradeRun, sub: Submission, uid: int|None) -> Outcome:
     "Run `sub` in the sandbox, disabling cells that time out or crash and retrying, within the wall clock."
-    disabled, deadline, token = {}, time.monotonic() + run.limits.wall, secrets.token_hex(8)
+    disabled, deadline, token, lost = {}, time.monotonic() + run.limits.wall, secrets.token_hex(8), 0.0
     for attempt in range(1, 4):
         built, wd, executed, fail = _attempt(run, sub, uid, disabled, deadline - time.monotonic(), token)
         if fail is None or fail[0] is None or fail[0] in disabled: break
         disabled[fail[0]] = fail[1]
+        lost += _compute(executed, fail[0])   # the student's own compute in the cell that was stopped
         if attempt == 3 or deadline - time.monotonic() < 1: built = build(sub.nb, run.spec, run.records, disabled); break
     recs = {q: sb.read_json(wd, f"{sb.RECORDS}/{q}.json", 20_000_000) or {} for q in run.spec.questions}
-    return Outcome(built, executed, {q: r if isinstance(r, dict) else {} for q, r in recs.items()}, {}, disabled, wd, attempt, _compute(executed))
+    return Outcome(built, executed, {q: r if isinstance(r, dict) else {} for q, r in recs.items()}, {}, disabled, wd, attempt, _compute(executed) + lost)
 
 # %% ../nbs/07_grading.ipynb #337e1e97
 def _probe_names(run: GradeRun, built: Built) -> list[str]:

@@ -122,6 +122,7 @@ def execute(src: str|Path,                  # notebook to run
             cwd: str|Path|None = None,      # working folder of the kernel (created)
             timeout: float|None = 600,      # per-cell time limit in seconds
             name: str|None = None,          # name used in errors (default: the notebook's stem)
+            **client,                       # more nbclient options, e.g. shutdown_kernel="immediate"
            ) -> Path:
     "Execute `src` headless with papermill into `out`; raise `LabFailed` naming the failing cell."
     import papermill as pm
@@ -132,7 +133,7 @@ def execute(src: str|Path,                  # notebook to run
     resources = {"metadata": {"path": str(Path(cwd).resolve())}} if cwd else {}
     try:
         pm.execute_notebook(str(Path(src).resolve()), str(out.resolve()), parameters=parameters or {},
-                            execution_timeout=timeout, progress_bar=False, log_output=False, resources=resources)
+                            execution_timeout=timeout, progress_bar=False, log_output=False, resources=resources, **client)
     except Exception as e:
         raise _failure(name or Path(src).stem, e, out, timeout) from None
     return out

