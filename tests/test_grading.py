@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT, run_cli
 from mlopslab import grading as g
 from mlopslab.errors import GradingError, LabFailed
-from mlopslab.labs import execute
+from mlopslab.labs import execute, find_labs
 
 FIX = ROOT/"tests"/"fixtures"/"grading"
 LABS, CHECKS = FIX/"labs", FIX/"grading"
@@ -163,3 +163,20 @@ def test_parameters_are_checked(tmp_path, spec):
     write(tmp_path/"subs", "a.ipynb", released(spec, tmp_path))
     with pytest.raises(GradingError, match="has no parameter smaple"):
         grade(tmp_path/"subs", tmp_path/"out", params={"smaple": 3})
+
+
+def test_committed_releases_are_current_and_hold_no_answers(tmp_path):
+    "labs/ ships exactly what `release` makes today, for every course lab, with no solution or hidden check in it."
+    import ast
+    for lab in find_labs():
+        spec = g.read_lab(lab)
+        shipped = ROOT/"labs"/f"{lab.name}-{lab.slug}"/lab.path.name
+        assert shipped.exists(), f"{shipped} is missing: run `mlopslab release --all` and commit labs/"
+        assert shipped.read_bytes() == g.release(spec, tmp_path).read_bytes(), f"{shipped} is stale: run `mlopslab release --all`"
+        text = shipped.read_text()
+        assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+        tree = ast.parse((ROOT/"grading"/lab.name/"checks.py").read_text())
+        names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef) and n.decorator_list]   # the @hidden checks
+        asserts = [ast.literal_eval(n.msg) for n in ast.walk(tree) if isinstance(n, ast.Assert) and isinstance(n.msg, ast.Constant)]
+        leaked = [s for s in names + asserts if s in text]
+        assert names and not leaked, f"{shipped} carries hidden-check text: {leaked}"
