@@ -63,6 +63,8 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/data/bench_data.py
+	$(BIN)/python benchmarks/grading/bench.py
 
 jupyter: setup
 	$(BIN)/mlopslab config >/dev/null
