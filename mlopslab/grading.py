@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_grading.ipynb #ea56a2e3
 from __future__ import annotations
-import ast, csv, hashlib, json, os, re, secrets, shutil, sqlite3, tempfile, threading, time
+import ast, csv, hashlib, json, os, re, secrets, shutil, sqlite3, statistics, sys, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -651,7 +651,7 @@ def summary(results: list[SubmissionResult], spec: LabSpec, prot: dict, seconds:
     mx = sum(q.points for q in spec.questions.values())
     lines = [f"# Grading summary: week {spec.lab.week} ({spec.lab.slug})", "",
              f"{len(graded)} graded, {len(results) - len(graded)} invalid, in {seconds:.1f} s.", ""]
-    if scores: lines += [f"Mean {sum(scores)/len(scores):.2f} / {mx:g}, median {scores[len(scores)//2]:g}, min {scores[0]:g}, max {scores[-1]:g}.", ""]
+    if scores: lines += [f"Mean {statistics.mean(scores):.2f} / {mx:g}, median {statistics.median(scores):g}, min {scores[0]:g}, max {scores[-1]:g}.", ""]
     lines += ["| question | points | passed |", "| --- | --- | --- |"]
     lines += [f"| {q} | {p.points:g} | {sum(x.question == q and x.status == 'passed' for r in graded for x in r.questions)} / {len(graded)} |" for q, p in spec.questions.items()]
     lines += ["", "![score histogram](histogram.png)", "", "## Sandbox protections on this machine"]
@@ -704,6 +704,7 @@ def _batch(run: GradeRun, subs: list[Submission], jobs: int, force: bool, progre
     keys = {s.student: _key(s, run) for s in subs}
     done = {s.student: c for s in subs if not force and (c := _cached(run, s, keys[s.student]))}
     todo = [s for s in subs if s.student not in done]
+    if done and progress: print(f"{len(done)} submission(s) unchanged since the last run: kept their results (--force regrades them)", file=sys.stderr)
     with ThreadPoolExecutor(max(1, jobs)) as pool, tqdm(total=len(todo), desc=f"grading {run.spec.lab.name}", unit="nb", disable=not progress) as bar:
         futs = {pool.submit(_grade_or_fail, run, s, keys[s.student]): s for s in todo}
         for f in as_completed(futs): done[futs[f].student] = f.result(); bar.update()

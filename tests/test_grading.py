@@ -99,6 +99,7 @@ def test_instructor_full_release_zero_partial_exact(spec, tmp_path):
     for f in ("grades.csv", "grades.json", "summary.md", "histogram.png", "feedback/partial.md", "executed/partial.ipynb"):
         assert (out/f).exists(), f
     assert (out/"histogram.png").read_bytes()[:4] == b"\x89PNG"
+    assert "Mean 5.00 / 10, median 5, min 0, max 10." in (out/"summary.md").read_text()   # scores 10, 0 and 5
     rows = (out/"grades.csv").read_text().splitlines()
     assert rows[0].startswith("student,file,status,score") and len(rows) == 4
     fb = (out/"feedback"/"instructor.md").read_text()
@@ -180,3 +181,11 @@ def test_committed_releases_are_current_and_hold_no_answers(tmp_path):
         asserts = [ast.literal_eval(n.msg) for n in ast.walk(tree) if isinstance(n, ast.Assert) and isinstance(n.msg, ast.Constant)]
         leaked = [s for s in names + asserts if s in text]
         assert names and not leaked, f"{shipped} carries hidden-check text: {leaked}"
+
+
+def test_summary_statistics_of_an_even_batch(spec):
+    res = [g.SubmissionResult(n, f"{n}.ipynb", "graded", score, 10) for n, score in (("a", 0), ("b", 4), ("c", 6), ("d", 10))]
+    res.append(g.SubmissionResult("e", "e.ipynb", "invalid", 0, 10, message="is not a notebook"))
+    text = g.summary(res, spec, {"no network": False}, 1.0)
+    assert "4 graded, 1 invalid" in text and "Mean 5.00 / 10, median 5, min 0, max 10." in text
+    assert "- no network: NOT enforced" in text and "- e.ipynb (e): is not a notebook" in text
