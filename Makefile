@@ -63,6 +63,7 @@ pytest: setup
 
 bench: setup
 	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/labs_runtime.py
 	$(BIN)/python benchmarks/data/bench_data.py
 	$(BIN)/python benchmarks/grading/bench.py
 

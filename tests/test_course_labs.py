@@ -21,12 +21,11 @@ def results(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_every_lab_passes_within_its_runtime(results):
+def test_every_lab_passes(results):
+    "(Their run times against each lab's `runtime` budget: benchmarks/labs_runtime.py.)"
     _, _, res = results
     failed = {w: str(r.error) for w, r in res.items() if r.status != "passed"}
     assert not failed, failed
-    slow = {w: round(r.seconds) for w, r in res.items() if r.seconds > 2 * r.lab.meta.get("runtime", 90)}
-    assert not slow, f"labs far over their runtime budget (seconds): {slow}"
 
 
 @pytest.mark.slow
