@@ -16,9 +16,9 @@ from .labs import Lab, find_labs, get_labs, lab_parameters, parse_params
 from . import sandbox as sb
 
 # %% auto #0
-__all__ = ['source', 'directives', 'instructions', 'Question', 'LabSpec', 'read_lab', 'lab_for', 'stub', 'release_cell',
-           'release_notebook', 'dumps', 'release_dir', 'release', 'make_lab', 'HiddenCheck', 'hidden', 'close',
-           'load_checks', 'check_coverage', 'ProbeFailed', 'Context', 'CheckResult', 'QuestionResult',
+__all__ = ['PUBLIC_FOLDERS', 'source', 'directives', 'instructions', 'Question', 'LabSpec', 'read_lab', 'lab_for', 'stub',
+           'release_cell', 'release_notebook', 'dumps', 'release_dir', 'release', 'make_lab', 'HiddenCheck', 'hidden',
+           'close', 'load_checks', 'check_coverage', 'ProbeFailed', 'Context', 'CheckResult', 'QuestionResult',
            'SubmissionResult', 'result_from_dict', 'Submission', 'read_submission', 'find_submissions', 'Built',
            'build', 'GradeRun', 'Outcome', 'run_notebook', 'run_probes', 'run_hidden', 'score_question', 'grade_one',
            'feedback', 'write_gradebook', 'histogram', 'summary', 'grade', 'cli_register']
@@ -136,15 +136,22 @@ def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 # %% ../nbs/07_grading.ipynb #8fd0f4ac
+_MARKER = re.compile(r"###\s*(BEGIN|END)\s+(SOLUTION|HIDDEN TESTS)")
+
 def release_dir(spec: LabSpec, dest: str|Path) -> Path:
     "Folder of the student release of `spec` under `dest`: `weekNN-<slug>`."
     return Path(dest)/f"week{spec.lab.week:02d}-{spec.lab.slug}"
 
 def release(spec: LabSpec, dest: str|Path) -> Path:
     "Write the student release of `spec` (notebook + the lab's `inputs`) under `dest`; returns the notebook path."
+    nb = release_notebook(spec)
+    left = [i for i, c in enumerate(nb["cells"]) if _MARKER.search(source(c))]
+    if left: raise GradingError(f"the release of {spec.lab.name} would still hold solution or hidden-test markers (cells {left})",
+                                "only code cells starting with '#| exercise:' have their '### BEGIN SOLUTION' blocks replaced",
+                                "move every solution block into its exercise cell (never into a markdown or plain code cell)")
     d = release_dir(spec, dest); d.mkdir(parents=True, exist_ok=True)
     out = d/Path(spec.lab.path).name
-    out.write_text(dumps(release_notebook(spec)))
+    out.write_text(dumps(nb))
     for rel in spec.lab.meta.get("inputs", []) or []:
         (d/rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(spec.lab.path).parent/rel, d/rel)
@@ -250,8 +257,14 @@ def _ctx_sql(self, query: str, *args) -> list[tuple]:
     "Rows of `query` on a copy of the submission's MLflow SQLite database."
     try: p = self.file("ws/mlflow/mlflow.db")
     except AssertionError: raise AssertionError("no MLflow database: the notebook logged nothing") from None
-    con = sqlite3.connect(f"file:{p}?mode=ro", uri=True)
-    try: return con.execute(query, args).fetchall()
+    con = sqlite3.connect(f"file:{p}?mode=ro&immutable=1", uri=True)
+    deadline = time.monotonic() + 10
+    con.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)   # a hostile database cannot hang the grader
+    try:
+        con.execute("PRAGMA trusted_schema = OFF")
+        if con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view'").fetchone()[0]:   # triggers never fire read-only
+            raise AssertionError("the MLflow database holds views, which MLflow never creates: it was not read")
+        return con.execute(query, args).fetchmany(100_000)
     except sqlite3.Error as e: raise AssertionError(f"the MLflow database could not be read ({e})") from None
     finally: con.close()
 
@@ -312,10 +325,9 @@ class Submission:
     problem: str = ""
     sha: str = ""
 
-def _student_id(nb: dict|None, path: Path) -> str:
-    meta = (nb or {}).get("metadata", {}).get("mlopslab", {}) if isinstance(nb, dict) else {}
-    sid = str(meta.get("student") or path.stem) if isinstance(meta, dict) else path.stem
-    return re.sub(r"[^A-Za-z0-9_.@-]", "_", sid)[:80] or "student"
+def _student_id(path: Path) -> str:
+    "The student a submitted file belongs to: its name, made safe for file names."
+    return re.sub(r"[^A-Za-z0-9_.@-]", "_", path.stem)[:80] or "student"
 
 def _week_of(nb: dict) -> int|None:
     "The week a notebook says it is (metadata or front matter), None when it does not say."
@@ -340,8 +352,10 @@ def read_submission(path: Path, spec: LabSpec) -> Submission:
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     try: nb = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as e: return Submission(_student_id(None, path), path, None, f"is not a notebook: not valid JSON ({str(e)[:80]})", sha)
-    return Submission(_student_id(nb, path), path, nb, _problem(nb, spec), sha)
+    except (ValueError, UnicodeDecodeError, RecursionError) as e: return Submission(_student_id(path), path, None, f"is not a notebook: not valid JSON ({str(e)[:80]})", sha)
+    try: problem = _problem(nb, spec)
+    except Exception as e: problem = f"is not a well-formed notebook ({type(e).__name__}: {str(e)[:80]})"
+    return Submission(_student_id(path), path, nb, problem, sha)
 
 # %% ../nbs/07_grading.ipynb #ea270698
 def find_submissions(folder: str|Path, spec: LabSpec) -> list[Submission]:
@@ -417,6 +431,7 @@ class GradeRun:
     limits: sb.Limits
     params: dict
     hidden: list[str]
+    keep: list[str] = field(default_factory=list)   # public folders the sandbox may read (infra/)
     root: Path = None
     uids: Queue = None
     probes_file: Path|None = None
@@ -433,7 +448,7 @@ class GradeRun:
 # %% ../nbs/07_grading.ipynb #a8d60b4b
 def _spec(run: GradeRun, wd: Path, uid: int|None, wall: float, student: str, **kw) -> dict:
     lim = {**asdict(run.limits), "wall": max(1.0, wall)}
-    return {"limits": lim, "uid": uid, "hidden": run.hidden, "workdir": str(wd), "student": student, **kw}
+    return {"limits": lim, "uid": uid, "hidden": run.hidden, "keep": run.keep, "workdir": str(wd), "student": student, **kw}
 
 def _last_started(executed: dict|None) -> int|None:
     "Index (from its `c<i>` id) of the last cell papermill started."
@@ -484,12 +499,14 @@ def _compute(executed: dict|None, only: int|None = None) -> float:
 def run_notebook(run: GradeRun, sub: Submission, uid: int|None) -> Outcome:
     "Run `sub` in the sandbox, disabling cells that time out or crash and retrying, within the wall clock."
     disabled, deadline, token, lost = {}, time.monotonic() + run.limits.wall, secrets.token_hex(8), 0.0
-    for attempt in range(1, 4):
+    attempt = 0
+    while True:
+        attempt += 1
         built, wd, executed, fail = _attempt(run, sub, uid, disabled, deadline - time.monotonic(), token)
         if fail is None or fail[0] is None or fail[0] in disabled: break
         disabled[fail[0]] = fail[1]
         lost += _compute(executed, fail[0])   # the student's own compute in the cell that was stopped
-        if attempt == 3 or deadline - time.monotonic() < 1: built = build(sub.nb, run.spec, run.records, disabled); break
+        if deadline - time.monotonic() < 1 or attempt > len(built.nb["cells"]): built = build(sub.nb, run.spec, run.records, disabled); break
     recs = {q: sb.read_json(wd, f"{sb.RECORDS}/{q}.json", 20_000_000) or {} for q in run.spec.questions}
     return Outcome(built, executed, {q: r if isinstance(r, dict) else {} for q, r in recs.items()}, {}, disabled, wd, attempt, _compute(executed) + lost)
 
@@ -498,24 +515,18 @@ def _probe_names(run: GradeRun, built: Built) -> list[str]:
     return sorted({c.probe for c in run.checks if c.probe and c.question in built.exercise})
 
 def run_probes(run: GradeRun, sub: Submission, uid: int|None, names: list[str]) -> dict[str, dict]:
-    "Results of probes `names` against the submission's exported code."
+    "Results of probes `names` against the submission's exported code: one sandbox process each, in a fresh folder."
     token, results = secrets.token_hex(8), {}
-    code = run.root/f"{token}-code.py"
-    code.write_text(sb.export_code([source(c) for c in sub.nb["cells"] if c.get("cell_type") == "code" and "check" not in directives(source(c))]))
-    probes = run.root/f"{token}-probes.py"          # a copy: grading/ itself is hidden in the sandbox
-    shutil.copyfile(run.probes_file, probes)
-    for p in (code, probes): p.chmod(0o644)
-    for _ in range(3):
-        todo = [n for n in names if n not in results]
-        if not todo: break
+    code = sb.export_code([source(c) for c in sub.nb["cells"] if c.get("cell_type") == "code" and "check" not in directives(source(c))])
+    for n in names:
         wd = sb.make_workdir(run.root, token, uid)
-        wall = run.limits.cell_timeout * (len(todo) + 1)
-        child = sb.run_child("probe", _spec(run, wd, uid, wall, sub.student, code=str(code), probes=str(probes), names=todo, probe_timeout=run.limits.cell_timeout), wd)
-        for n in todo:
-            r = sb.read_json(wd, f".mlopslab-probes/{n}.json", 20_000_000)
-            if isinstance(r, dict): results[n] = r
-        stuck = next((n for n in todo if n not in results), None)
-        if stuck: results[stuck] = {"ok": False, "error": "timeout or crash: the call did not finish" if child["killed"] else "the probe process died"}
+        for name, text in (("submission_code.py", code), ("probes.py", run.probes_file.read_text())):   # grading/ is hidden: a copy
+            (wd/name).write_text(text); (wd/name).chmod(0o444)
+        spec = _spec(run, wd, uid, 2 * run.limits.cell_timeout + 10, sub.student, code=str(wd/"submission_code.py"),
+                     probes=str(wd/"probes.py"), names=[n], probe_timeout=run.limits.cell_timeout)
+        child = sb.run_child("probe", spec, wd)
+        r = sb.read_json(wd, f"{sb.PROBES}/{n}.json", 20_000_000)
+        results[n] = r if isinstance(r, dict) else {"ok": False, "error": "timeout: the call did not finish" if child["killed"] else "the probe process died (os._exit, a crash or out of memory)"}
     shutil.rmtree(run.root/token, ignore_errors=True)
     return results
 
@@ -536,6 +547,7 @@ def _by_id(executed: dict|None) -> dict[int, dict]:
 def _cell_problem(i: int, o: Outcome, cells: dict[int, dict]) -> tuple[str, str]|None:
     "(status, reason) when exercise cell `i` was disabled, raised or never ran."
     if i in o.disabled: return o.disabled[i]
+    if o.executed is None: return ("error", "the executed notebook could not be read back: more than 50 MB of output, or the run was killed before it saved")
     errs = _errors(cells.get(i))
     if errs: return ("memory" if errs[0].startswith("MemoryError") else "error", f"your cell raised {errs[0]}")
     if not _ran(cells.get(i)): return ("not-run", "the cell did not run (an earlier cell stopped the notebook)")
@@ -598,7 +610,8 @@ def grade_one(run: GradeRun, sub: Submission) -> SubmissionResult:
         with tempfile.TemporaryDirectory() as scratch:
             cells = _by_id(o.executed)
             qs = [score_question(run, sub, q, o, cells, Path(scratch)) for q in run.spec.questions.values()]
-        (run.out/"executed"/f"{sub.student}.ipynb").write_text(json.dumps(_trim(o.executed) or {"cells": []}, indent=1))
+        try: (run.out/"executed"/f"{sub.student}.ipynb").write_text(json.dumps(_trim(o.executed) or {"cells": []}, indent=1))
+        except OSError: pass                    # a full disk loses the copy of the notebook, not the grade
         shutil.rmtree(o.workdir, ignore_errors=True)
     finally: run.uids.put(slot)
     return SubmissionResult(sub.student, sub.path.name, "graded", sum(q.points for q in qs), sum(q.max_points for q in qs), qs,
@@ -665,6 +678,8 @@ def _key(sub: Submission, run: GradeRun) -> str:
     h = hashlib.sha256(sub.sha.encode())
     h.update(Path(run.spec.lab.path).read_bytes())
     for p in sorted(run.checks_dir.glob("*.py")): h.update(p.read_bytes())
+    for rel in run.spec.lab.meta.get("inputs", []) or []: h.update(rel.encode() + (Path(run.spec.lab.path).parent/rel).read_bytes())
+    for mod in (__file__, sb.__file__): h.update(Path(mod).read_bytes())           # a new grader regrades
     h.update(json.dumps([run.params, asdict(run.limits)], sort_keys=True, default=str).encode())
     return h.hexdigest()
 
@@ -675,10 +690,17 @@ def _cached(run: GradeRun, sub: Submission, key: str) -> SubmissionResult|None:
     return result_from_dict(d) if d.get("key") == key else None
 
 # %% ../nbs/07_grading.ipynb #a319751a
+PUBLIC_FOLDERS = ("infra",)   # parts of the project a lab may read inside the sandbox (Terraform modules: no answers)
+
 def _hidden_paths(run: GradeRun, cfg: Config, extra: list[Path]) -> list[str]:
-    "Folders the sandbox must not see: hidden checks, instructor notebooks, the gradebook, the workspace."
-    paths = [run.checks_dir, run.checks_dir.parent, cfg.project/"grading", cfg.project/"nbs", Path(run.spec.lab.path).parent, run.out, cfg.workspace, *extra]
+    "Folders the sandbox must not see: the project (grading/, nbs/, .git), hidden checks, instructor notebooks, the gradebook, the workspace, home folders."
+    paths = [cfg.project, run.checks_dir, run.checks_dir.parent, Path(run.spec.lab.path).parent, run.out, cfg.workspace,
+             Path.home(), Path("/home"), Path("/root"), *extra]
     return sorted({str(p.resolve()) for p in paths if p.is_dir() and p.resolve() != Path("/")})
+
+def _public_paths(cfg: Config) -> list[str]:
+    "The project folders bound back into the sandbox, read-only for the student's uid."
+    return [str((cfg.project/f).resolve()) for f in PUBLIC_FOLDERS if (cfg.project/f).is_dir()]
 
 def _prepare(run: GradeRun, jobs: int) -> None:
     for d in ("results", "feedback", "executed"): (run.out/d).mkdir(parents=True, exist_ok=True)
@@ -695,8 +717,10 @@ def _grade_or_fail(run: GradeRun, sub: Submission, key: str) -> SubmissionResult
         try: r = grade_one(run, sub)
         except Exception as e: r = SubmissionResult(sub.student, sub.path.name, "invalid", 0.0, sum(q.points for q in run.spec.questions.values()), message=f"could not be graded: {type(e).__name__}: {e}")
     r.key = key
-    (run.out/"results"/f"{r.student}.json").write_text(json.dumps(asdict(r), indent=1))
-    (run.out/"feedback"/f"{r.student}.md").write_text(feedback(r, run.spec))
+    try:
+        (run.out/"results"/f"{r.student}.json").write_text(json.dumps(asdict(r), indent=1))
+        (run.out/"feedback"/f"{r.student}.md").write_text(feedback(r, run.spec))
+    except OSError as e: r.message = (r.message + "; " if r.message else "") + f"its result files could not be written ({e.strerror or e})"
     return r
 
 def _batch(run: GradeRun, subs: list[Submission], jobs: int, force: bool, progress: bool) -> list[SubmissionResult]:
@@ -707,7 +731,11 @@ def _batch(run: GradeRun, subs: list[Submission], jobs: int, force: bool, progre
     if done and progress: print(f"{len(done)} submission(s) unchanged since the last run: kept their results (--force regrades them)", file=sys.stderr)
     with ThreadPoolExecutor(max(1, jobs)) as pool, tqdm(total=len(todo), desc=f"grading {run.spec.lab.name}", unit="nb", disable=not progress) as bar:
         futs = {pool.submit(_grade_or_fail, run, s, keys[s.student]): s for s in todo}
-        for f in as_completed(futs): done[futs[f].student] = f.result(); bar.update()
+        for f in as_completed(futs):
+            s = futs[f]
+            try: done[s.student] = f.result()
+            except Exception as e: done[s.student] = SubmissionResult(s.student, s.path.name, "invalid", 0.0, sum(q.points for q in run.spec.questions.values()), message=f"could not be graded: {type(e).__name__}: {e}")
+            bar.update()
     return [done[s.student] for s in subs]
 
 # %% ../nbs/07_grading.ipynb #18d2e2ee
@@ -722,9 +750,14 @@ def grade(week: int|str,                         # week number
           params: dict|None = None,              # parameter overrides for the notebooks
           labs: str|Path|None = None,            # folder of instructor notebooks (default nbs/labs)
           checks: str|Path|None = None,          # folder of hidden checks folders (default grading/)
+          unsafe: bool = False,                  # grade without root, so without isolation (only notebooks you trust)
           cfg: Config|None = None, progress: bool = True) -> list[SubmissionResult]:
     "Grade every notebook in `submissions` for `week`; writes grades.csv/json, feedback, executed notebooks and a summary under `out`."
     cfg, t0 = cfg or get_config(), time.monotonic()
+    if not sb.is_root() and not unsafe:
+        raise GradingError(f"grading untrusted notebooks needs root on this machine (this process runs as uid {os.geteuid()})",
+                           "the sandbox (a uid per job, no network, hidden grading/ and project, a memory cap per job) needs root; without it a notebook could read the hidden checks",
+                           "run `sudo .venv/bin/mlopslab grade ...`, or pass --unsafe (grade(unsafe=True)) for notebooks you trust")
     spec = lab_for(week, labs, cfg)
     cdir = Path(checks or cfg.project/"grading")/spec.lab.name
     hc = load_checks(cdir); check_coverage(spec, hc)
@@ -734,7 +767,7 @@ def grade(week: int|str,                         # week number
     lim = sb.Limits(cell_timeout=timeout, wall=wall or max(300.0, 10 * timeout), memory_mb=memory)
     run = GradeRun(spec, hc, cdir, Path(out).resolve(), lim, {**spec.parameters, **(params or {})}, [])
     subs = find_submissions(submissions, spec)
-    _prepare(run, jobs); run.hidden = _hidden_paths(run, cfg, [Path(submissions)])
+    _prepare(run, jobs); run.hidden, run.keep = _hidden_paths(run, cfg, [Path(submissions)]), _public_paths(cfg)
     try: results = _batch(run, subs, jobs, force, progress)
     finally: shutil.rmtree(run.root, ignore_errors=True)
     _report(results, run, time.monotonic() - t0)
@@ -757,7 +790,7 @@ def _cmd_release(args) -> int:
 
 def _cmd_grade(args) -> int:
     out = Path(args.out or Path(args.submissions).resolve().parent/f"grades-week{int(args.week):02d}")
-    res = grade(args.week, args.submissions, out, args.jobs, args.timeout, args.memory, args.wall, args.force, parse_params(args.param), args.source, args.checks)
+    res = grade(args.week, args.submissions, out, args.jobs, args.timeout, args.memory, args.wall, args.force, parse_params(args.param), args.source, args.checks, args.unsafe)
     bad = [r for r in res if r.status != "graded"]
     for r in bad: print(f"warning: {r.file} ({r.student}) {r.message}")
     for k, v in sb.protections().items():
@@ -782,6 +815,7 @@ def cli_register(sub) -> None:
     g.add_argument("--wall", type=float, default=None, help="wall-clock limit per submission in seconds (default max(300, 10 x timeout))")
     g.add_argument("--memory", type=int, default=4096, help="memory limit per process in MB (default 4096)")
     g.add_argument("--force", action="store_true", help="regrade submissions already graded with identical content")
+    g.add_argument("--unsafe", action="store_true", help="grade without root, so without isolation: only for notebooks you trust")
     g.add_argument("-p", "--param", action="append", metavar="KEY=VALUE", help="override a lab parameter (repeatable)")
     g.add_argument("--source", help="folder of instructor notebooks (default: nbs/labs)")
     g.add_argument("--checks", help="folder holding weekNN/ hidden checks (default: grading/)")

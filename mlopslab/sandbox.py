@@ -9,10 +9,12 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'MS_REC', 'MS_PRIVATE', 'MS_BIND', 'RECORDS', 'Limits', 'is_root', 'protections',
-           'expose', 'isolate', 'set_limits', 'drop_to', 'plain', 'Unplain', 'unplain', 'read_untrusted', 'read_json',
-           'record', 'record_source', 'export_code', 'enter', 'job_notebook', 'job_probe', 'child_main', 'kill_sandbox',
-           'child_env', 'run_child', 'make_workdir', 'give']
+__all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC', 'MS_REMOUNT', 'MS_BIND', 'MS_MOVE',
+           'MS_REC', 'MS_PRIVATE', 'PRIVATE_TMP', 'RECORDS', 'PROBES', 'CGROUPS', 'Limits', 'is_root', 'protections',
+           'covers', 'isolate', 'set_limits', 'drop_to', 'plain', 'Unplain', 'plain_dtype', 'unplain', 'read_untrusted',
+           'read_json', 'record', 'record_source', 'export_code', 'enter', 'job_notebook', 'define', 'job_probe',
+           'child_main', 'kill_sandbox', 'remove_cgroups', 'make_cgroups', 'cgroup_kind', 'child_env', 'run_child',
+           'make_workdir', 'give']
 
 # %% ../nbs/07b_sandbox.ipynb #fe7a2136
 @dataclass
@@ -20,27 +22,34 @@ class Limits:
     "What one sandboxed run may use."
     cell_timeout: float = 60     # seconds per notebook cell (papermill)
     wall: float = 600            # seconds for the whole run (the process tree is killed after it)
-    memory_mb: int = 4096        # address space per process (RLIMIT_AS)
-    nproc: int = 512             # processes + threads of the sandbox uid (RLIMIT_NPROC, only with a uid of its own)
-    fsize_mb: int = 256          # largest file a process may write (RLIMIT_FSIZE)
+    memory_mb: int = 4096        # memory of the whole job (cgroup, where available) and address space per process (RLIMIT_AS)
+    nproc: int = 512             # processes + threads of the job (RLIMIT_NPROC of its own uid, and the cgroup's pids.max)
+    fsize_mb: int = 256          # largest file a process may write (RLIMIT_FSIZE), and the size of its private /tmp
 
 def is_root() -> bool:
     "True when this process can switch users and create namespaces."
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
-def protections(root: bool|None = None) -> dict[str, bool]:
+def protections(root: bool|None = None, cgroups: bool|None = None) -> dict[str, bool]:
     "Which protections the sandbox enforces on this machine (reported with every grading run)."
     root = is_root() if root is None else root
+    cgroups = root and (cgroup_kind() is not None if cgroups is None else cgroups)
     return {"rlimits (memory, cpu, file size)": True, "own uid per job (other students, gradebook)": root,
-            "process count limit": root, "no network (network namespace)": root,
-            "grading/ and instructor files hidden (mount namespace)": root}
+            "process count limit": root, "memory limit per job (cgroup)": cgroups, "no network (network namespace)": root,
+            "grading/, the project and other jobs hidden (mount namespace, private /tmp, /proc hidepid)": root}
 
 # %% ../nbs/07b_sandbox.ipynb #9ab16af1
-CLONE_NEWNS, CLONE_NEWNET, MS_REC, MS_PRIVATE, MS_BIND = 0x00020000, 0x40000000, 0x4000, 0x40000, 0x1000
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000
+PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 
 def _libc():
     import ctypes
     return ctypes.CDLL(None, use_errno=True)
+
+def _errno() -> int:
+    import ctypes
+    return ctypes.get_errno()
 
 def _lo_up() -> None:
     "Bring the loopback interface of the new network namespace up (SIOCSIFFLAGS, IFF_UP|IFF_RUNNING)."
@@ -56,28 +65,41 @@ def _blocker(path: Path) -> Path|None:
     "The highest folder above `path` that other users cannot enter (e.g. /root holding pyenv), if any."
     return next((a for a in reversed(Path(path).resolve().parents) if not a.stat().st_mode & 0o001), None)
 
-def expose(path: str|Path, holder: Path) -> None:
-    "Make `path` reachable for other uids when a parent (like /root) is closed: tmpfs over that parent, `path` bound back in."
-    path = Path(path).resolve(); b = _blocker(path)
-    if b is None: return
-    holder.mkdir(parents=True, exist_ok=True)
-    _mount(path, holder, flags=MS_BIND | MS_REC)
-    _mount("tmpfs", b, "tmpfs", 0, "size=64k,mode=755")
-    (b/path.relative_to(b)).mkdir(parents=True, exist_ok=True)
-    _mount(holder, path, flags=MS_BIND | MS_REC)
+def _outermost(paths) -> list[Path]:
+    "`paths` without those inside another of them."
+    ps = {Path(p) for p in paths}
+    return sorted(p for p in ps if not any(o in p.parents for o in ps))
 
-def isolate(hidden: list[str], holder: Path) -> None:
-    "New network + mount namespace; every folder in `hidden` replaced by an empty read-only tmpfs; Python reachable."
+def covers(hide: list[str], keep: list[Path], private=PRIVATE_TMP) -> dict[Path, bool]:
+    "Folders to cover, each with True when it becomes a private writable /tmp-like folder."
+    private = {Path(p).resolve() for p in private if Path(p).is_dir()}
+    closed = {Path(h).resolve() for h in hide if Path(h).is_dir()} | {b for k in keep if (b := _blocker(k))}
+    return {c: c in private for c in _outermost(private | closed)}
+
+def _stage(cover: Path, writable: bool, keep: list[Path], stage: Path, size_mb: int) -> None:
+    "Build the new content of `cover` on a tmpfs at `stage`: empty, with the `keep` folders inside it bound back."
+    stage.mkdir(parents=True, exist_ok=True)
+    opts = f"size={size_mb}m,mode=1777" if writable else "size=64k,mode=755"
+    _mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, opts)
+    for k in _outermost(k for k in keep if k == cover or cover in k.parents):
+        target = stage/k.relative_to(cover)
+        target.mkdir(parents=True, exist_ok=True)
+        _mount(k, target, flags=MS_BIND | MS_REC)
+    if not writable: _mount(None, stage, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, opts)
+
+def isolate(hide: list[str], keep: list[str|Path], holder: Path, tmp_mb: int = 256) -> None:
+    "New network + mount namespace, /proc with hidepid, every cover replaced by its staged tmpfs (see above)."
     if _libc().unshare(CLONE_NEWNS | CLONE_NEWNET) != 0: raise OSError(_errno(), "unshare failed")
     _lo_up()
     _mount("none", "/", flags=MS_REC | MS_PRIVATE)
-    expose(sys.base_prefix, holder)
-    for d in hidden:
-        if Path(d).is_dir(): _mount("tmpfs", d, "tmpfs", 0x1, "size=4k,mode=000")
-
-def _errno() -> int:
-    import ctypes
-    return ctypes.get_errno()
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+    keep = [Path(k).resolve() for k in keep if Path(k).exists()]
+    cs = covers(hide, keep)
+    holder = holder.resolve()
+    order = sorted(cs, key=lambda c: c in holder.parents)        # the cover holding the stages moves last
+    for i, c in enumerate(order):
+        _stage(c, cs[c], keep, holder/str(i), tmp_mb)
+        _mount(holder/str(i), c, flags=MS_MOVE)
 
 def set_limits(lim: Limits, own_uid: bool) -> None:
     "Apply rlimits to this process (inherited by papermill and the kernel)."
@@ -122,20 +144,33 @@ class Unplain:
     __hash__ = None
     def __repr__(self): return f"<not plain data: {self.what}>"
 
+def plain_dtype(name):
+    "The numpy dtype named by untrusted text `name` if it is a plain scalar type (bool, int, float, bytes, str) of sane size, else None."
+    import numpy as np
+    try: dt = np.dtype(str(name))
+    except Exception: return None
+    return dt if dt.kind in "biufUS" and dt.fields is None and dt.subdtype is None and dt.itemsize <= 4096 else None
+
+def _array(x: dict):
+    import numpy as np
+    dt = plain_dtype(x.get("dtype"))
+    if dt is None: return Unplain(f"array of {str(x.get('dtype'))[:40]}")
+    try: return np.asarray(x["__ndarray__"], dtype=dt)
+    except (ValueError, TypeError, OverflowError): return Unplain("array")
+
 def unplain(x):
     "Rebuild parsed JSON `x` into plain Python/numpy values (trusted side)."
-    import numpy as np
     if isinstance(x, list): return [unplain(v) for v in x]
     if not isinstance(x, dict): return x
-    if "__ndarray__" in x: return np.asarray(x["__ndarray__"], dtype=np.dtype(str(x.get("dtype")))) if str(x.get("dtype", "O"))[:1] in "biufUS<|" else Unplain("array")
-    if "__dataframe__" in x: return {k: unplain(v) for k, v in x["__dataframe__"].items()}
+    if "__ndarray__" in x: return _array(x)
+    if "__dataframe__" in x: return {k: unplain(v) for k, v in x["__dataframe__"].items()} if isinstance(x["__dataframe__"], dict) else Unplain("dataframe")
     if "__float__" in x: return float(x["__float__"]) if x["__float__"] in ("nan", "inf", "-inf") else Unplain("float")
     if "__unplain__" in x: return Unplain(str(x["__unplain__"]))
     return {k: unplain(v) for k, v in x.items()}
 
 # %% ../nbs/07b_sandbox.ipynb #82f1b132
 def read_untrusted(folder: str|Path, rel: str, limit: int = 50_000_000) -> bytes|None:
-    "Bytes of regular file `rel` under `folder` (no symlink anywhere on the way, at most `limit`), else None."
+    "Bytes of regular file `rel` under `folder` (no symlink anywhere on the way, one link only, at most `limit`), else None."
     folder = Path(folder)
     parts = Path(rel).parts
     if not parts or Path(rel).is_absolute() or ".." in parts: return None
@@ -146,15 +181,16 @@ def read_untrusted(folder: str|Path, rel: str, limit: int = 50_000_000) -> bytes
     try: fd = os.open(cur, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError: return None
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode): return None
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1: return None
         data = f.read(limit + 1)
     return data if len(data) <= limit else None
 
 def read_json(folder: str|Path, rel: str, limit: int = 50_000_000):
-    "Parsed JSON of an untrusted file, or None when missing, oversized or invalid."
+    "Parsed JSON of an untrusted file, or None when missing, oversized, invalid or nested too deeply to parse."
     data = read_untrusted(folder, rel, limit)
     try: return json.loads(data) if data is not None else None
-    except ValueError: return None
+    except (ValueError, RecursionError): return None
 
 # %% ../nbs/07b_sandbox.ipynb #255b0310
 RECORDS = ".mlopslab-records"
@@ -191,13 +227,21 @@ def export_code(sources: list[str]) -> str:
     return "\n\n".join(kept) + "\n"
 
 # %% ../nbs/07b_sandbox.ipynb #fa8d2537
+def _join_cgroups(dirs: list[str]) -> None:
+    "Move this process (and so everything it starts) into the job's cgroups."
+    for d in dirs: Path(d, "cgroup.procs").write_text(str(os.getpid()))
+
 def enter(spec: dict) -> None:
-    "Apply the sandbox described by `spec` to this process (namespaces, limits, uid)."
-    lim, uid = Limits(**spec["limits"]), spec.get("uid")
-    if uid is not None: isolate(spec.get("hidden", []), Path(spec["workdir"]).parent/f"{Path(spec['workdir']).name}-python")
+    "Apply the sandbox described by `spec` to this process (cgroups, namespaces, limits, uid)."
+    lim, uid, wd = Limits(**spec["limits"]), spec.get("uid"), Path(spec["workdir"])
+    _join_cgroups(spec.get("cgroups", []))
+    if uid is not None:
+        import mlopslab
+        keep = [sys.base_prefix, sys.prefix, Path(mlopslab.__file__).parent, wd, *spec.get("keep", [])]
+        isolate(spec.get("hidden", []), keep, wd.parent/f"{wd.name}-mnt", lim.fsize_mb)
     set_limits(lim, uid is not None)
     if uid is not None: drop_to(uid)
-    os.chdir(spec["workdir"])
+    os.chdir(wd)
 
 def job_notebook(spec: dict) -> None:
     "Execute the notebook of `spec` with papermill; write the outcome to `.mlopslab-run.json`."
@@ -214,6 +258,8 @@ def job_notebook(spec: dict) -> None:
     Path(".mlopslab-run.json").write_text(json.dumps(out))
 
 # %% ../nbs/07b_sandbox.ipynb #8c09b231
+PROBES = ".mlopslab-probes"
+
 def _alarm(seconds: float):
     def boom(*_): raise TimeoutError(f"the probe ran longer than {seconds:g} s")
     signal.signal(signal.SIGALRM, boom)
@@ -226,22 +272,31 @@ def _load_module(path: str, name: str) -> types.ModuleType:
     exec(compile(Path(path).read_text(), path, "exec"), mod.__dict__)
     return mod
 
-def _probe_one(fn, sub, seconds: float) -> dict:
+def define(path: str, name: str = "submission") -> tuple[types.ModuleType, list[str]]:
+    "Module `name` from the code at `path`, run one top-level statement at a time; also the errors of those that raised."
+    mod, errors = types.ModuleType(name), []
+    mod.__file__ = path
+    sys.modules[name] = mod
+    for node in ast.parse(Path(path).read_text()).body:
+        try: exec(compile(ast.Module([node], []), path, "exec"), mod.__dict__)
+        except BaseException as e: errors.append(f"line {node.lineno}: {type(e).__name__}: {str(e)[:200]}")
+    return mod, errors
+
+def _probe_one(fn, sub, seconds: float, errors: list[str]) -> dict:
     _alarm(seconds)
     try: return {"ok": True, "value": plain(fn(sub))}
-    except BaseException as e: return {"ok": False, "error": f"{type(e).__name__}: {str(e)[:500]}"}
+    except BaseException as e:
+        why = f"{type(e).__name__}: {str(e)[:500]}"
+        return {"ok": False, "error": why + (f" (defining your code: {'; '.join(errors)[:400]})" if errors else "")}
     finally: signal.setitimer(signal.ITIMER_REAL, 0)
 
 def job_probe(spec: dict) -> None:
-    "Import the submission's exported code and run each probe; one `.mlopslab-probes/<name>.json` each."
-    out = Path(".mlopslab-probes"); out.mkdir(exist_ok=True)
+    "Define the submission's exported code and run the probes of `spec`; one `.mlopslab-probes/<name>.json` each."
+    out = Path(PROBES); out.mkdir(exist_ok=True)
     probes = _load_module(spec["probes"], "mlopslab_probes")
-    try: sub = _load_module(spec["code"], "submission")
-    except BaseException as e: sub = e
+    sub, errors = define(spec["code"])
     for name in spec["names"]:
-        res = {"ok": False, "error": f"the submission's code did not import: {type(sub).__name__}: {str(sub)[:300]}"} if isinstance(sub, BaseException) \
-              else _probe_one(getattr(probes, name), sub, spec["probe_timeout"])
-        (out/f"{name}.json").write_text(json.dumps(res))
+        (out/f"{name}.json").write_text(json.dumps(_probe_one(getattr(probes, name), sub, spec["probe_timeout"], errors)))
 
 # %% ../nbs/07b_sandbox.ipynb #c351ec54
 def child_main(argv: list[str]) -> int:
@@ -269,7 +324,7 @@ def _kill_uid(uid: int) -> None:
     "SIGKILL every process of `uid` at once: `kill -KILL -1` run as that uid."
     subprocess.run(["/bin/kill", "-KILL", "-1"], user=uid, group=uid, extra_groups=[], capture_output=True)
 
-def kill_sandbox(proc: subprocess.Popen, uid: int|None, token: str) -> None:
+def kill_sandbox(proc: subprocess.Popen, uid: int|None, token: str, cgroups: list[Path] = ()) -> None:
     "Kill the child and everything it started; loop until nothing is left (a fork bomb keeps forking)."
     for _ in range(50):
         if uid is not None: _kill_uid(uid); left = _uid_pids(uid)
@@ -282,6 +337,61 @@ def kill_sandbox(proc: subprocess.Popen, uid: int|None, token: str) -> None:
         time.sleep(0.05)
     try: proc.wait(timeout=5)
     except subprocess.TimeoutExpired: pass
+    remove_cgroups(cgroups)
+
+# %% ../nbs/07b_sandbox.ipynb #0c9f92f1
+CGROUPS = Path("/sys/fs/cgroup")
+
+def _cgroup_plan(kind: str, name: str, lim: Limits) -> list[tuple[Path, dict[str, str]]]:
+    "The cgroup folders of a job and the limit files to write in each."
+    mem, n = str(lim.memory_mb * 1024 * 1024), str(lim.nproc)
+    if kind == "v1": return [(CGROUPS/"memory"/name, {"memory.limit_in_bytes": mem}), (CGROUPS/"pids"/name, {"pids.max": n})]
+    return [(CGROUPS/name, {"memory.max": mem, "pids.max": n})]
+
+def remove_cgroups(dirs) -> None:
+    "Kill whatever is left in the job's cgroups, then remove them."
+    for d in dirs:
+        for _ in range(100):
+            try: pids = [int(p) for p in Path(d, "cgroup.procs").read_text().split()]
+            except (OSError, ValueError): break
+            if not pids:
+                try: Path(d).rmdir(); break
+                except OSError: pass
+            for p in pids:
+                try: os.kill(p, signal.SIGKILL)
+                except OSError: pass
+            time.sleep(0.02)
+
+def make_cgroups(name: str, lim: Limits, kind: str|None = None) -> list[Path]:
+    "Create the job's cgroups with its memory and process caps; [] where this machine does not allow it."
+    kind = kind or cgroup_kind()
+    if kind is None: return []
+    made = []
+    try:
+        if kind == "v2": (CGROUPS/"cgroup.subtree_control").write_text("+memory +pids")
+        for d, limits in _cgroup_plan(kind, name, lim):
+            d.mkdir(); made.append(d)
+            for f, v in limits.items(): (d/f).write_text(v)          # a missing limit file raises: no silent "enforced"
+        return made
+    except OSError:
+        remove_cgroups(made)
+        return []
+
+def _cgroup_kinds() -> list[str]:
+    kinds = ["v2"] if (CGROUPS/"cgroup.controllers").exists() else []
+    return kinds + (["v1"] if all((CGROUPS/c/"cgroup.procs").exists() for c in ("memory", "pids")) else [])
+
+_CGROUP_KIND: list = []
+
+def cgroup_kind() -> str|None:
+    "'v1' or 'v2' when this process can give a job its own memory and pids cgroup (tried once), else None."
+    if not _CGROUP_KIND:
+        found = None
+        for kind in (_cgroup_kinds() if is_root() else []):
+            if (made := make_cgroups(f"mlopslab-check-{os.getpid()}", Limits(), kind)):
+                remove_cgroups(made); found = kind; break
+        _CGROUP_KIND.append(found)
+    return _CGROUP_KIND[0]
 
 # %% ../nbs/07b_sandbox.ipynb #ad490050
 def child_env(workdir: Path, token: str) -> dict[str, str]:
@@ -294,17 +404,22 @@ def child_env(workdir: Path, token: str) -> dict[str, str]:
                MLOPSLAB_SANDBOX=token, LANG="C.UTF-8", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     return env
 
+def _private(path: Path) -> int:
+    "A file descriptor of `path`, created (or emptied) readable by its owner (root) only."
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
 def run_child(job: str, spec: dict, workdir: Path) -> dict:
     "Run sandbox `job` with `spec`; returns {'killed': bool, 'seconds': float, 'rc': int|None}."
     token = secrets.token_hex(8)
-    spec_path = workdir.parent/f"{workdir.name}-{job}.json"   # outside the sandbox folder, root-owned
-    spec_path.write_text(json.dumps(spec)); spec_path.chmod(0o644)
-    t0, log = time.monotonic(), open(workdir.parent/f"{workdir.name}-{job}.log", "wb")
+    cgroups = make_cgroups(f"mlopslab-{token}", Limits(**spec["limits"])) if spec.get("uid") is not None else []
+    spec_path = workdir.parent/f"{workdir.name}-{job}.json"   # outside the sandbox folder, root's only: the child reads it first
+    with os.fdopen(_private(spec_path), "w") as f: json.dump({**spec, "cgroups": [str(d) for d in cgroups]}, f)
+    t0, log = time.monotonic(), os.fdopen(_private(workdir.parent/f"{workdir.name}-{job}.log"), "wb")
     proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.sandbox", job, str(spec_path)], cwd=workdir.parent,
                             env=child_env(workdir, token), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try: rc, killed = proc.wait(timeout=spec["limits"]["wall"]), False
     except subprocess.TimeoutExpired: rc, killed = None, True
-    kill_sandbox(proc, spec.get("uid"), token)
+    kill_sandbox(proc, spec.get("uid"), token, cgroups)
     log.close()
     return {"killed": killed, "seconds": time.monotonic() - t0, "rc": rc}
 

@@ -152,12 +152,32 @@ def test_bad_files_are_reported_and_valid_ones_still_graded(spec, tmp_path):
     assert "could not be graded" in (tmp_path/"out"/"feedback"/"wrongweek.md").read_text()
 
 
-def test_student_id_from_metadata_and_duplicates(spec, tmp_path):
-    nb = released(spec, tmp_path); nb["metadata"]["mlopslab"]["student"] = "s1234"
-    write(tmp_path/"subs", "a.ipynb", nb); write(tmp_path/"subs", "b.ipynb", nb)
-    subs = g.find_submissions(tmp_path/"subs", spec)
-    assert subs[0].student == "s1234" and not subs[0].problem
-    assert subs[1].problem.startswith("has the same student id")
+def test_student_id_is_the_file_name_never_a_claim_inside(spec, tmp_path):
+    nb = released(spec, tmp_path); nb["metadata"]["mlopslab"]["student"] = "bob"     # alice pretends to be bob
+    write(tmp_path/"subs", "alice.ipynb", nb); write(tmp_path/"subs", "bob.ipynb", released(spec, tmp_path))
+    write(tmp_path/"subs", "carl x.ipynb", nb); write(tmp_path/"subs", "carl_x.ipynb", nb)
+    subs = {s.path.name: s for s in g.find_submissions(tmp_path/"subs", spec)}
+    assert subs["alice.ipynb"].student == "alice" and subs["bob.ipynb"].student == "bob"
+    assert not subs["alice.ipynb"].problem and not subs["bob.ipynb"].problem
+    assert subs["carl_x.ipynb"].problem.startswith("has the same student id")          # two names that sanitize alike
+
+
+def test_malformed_notebooks_are_invalid_not_fatal(spec, tmp_path):
+    bad = {"metadata": [], "cells": [{"cell_type": "code", "source": [1, 2], "metadata": {}}], "nbformat": 4}
+    write(tmp_path/"subs", "odd.ipynb", bad); write(tmp_path/"subs", "deep.ipynb", "[" * 100_000 + "]" * 100_000)
+    write(tmp_path/"subs", "ok.ipynb", released(spec, tmp_path))
+    subs = {s.student: s for s in g.find_submissions(tmp_path/"subs", spec)}
+    assert subs["odd"].problem and subs["deep"].problem.startswith("is not a notebook") and not subs["ok"].problem
+
+
+def test_grading_without_root_needs_unsafe(spec, tmp_path, monkeypatch):
+    write(tmp_path/"subs", "a.ipynb", released(spec, tmp_path))
+    monkeypatch.setattr(g.sb, "is_root", lambda: False)
+    with pytest.raises(GradingError, match="needs root") as e:
+        grade(tmp_path/"subs", tmp_path/"out")
+    assert "--unsafe" in e.value.message() and not (tmp_path/"out").exists()
+    res = grade(tmp_path/"subs", tmp_path/"out", unsafe=True)                      # no isolation, same scores
+    assert res["a"].status == "graded" and res["a"].score == 0
 
 
 def test_parameters_are_checked(tmp_path, spec):
@@ -189,3 +209,15 @@ def test_summary_statistics_of_an_even_batch(spec):
     text = g.summary(res, spec, {"no network": False}, 1.0)
     assert "4 graded, 1 invalid" in text and "Mean 5.00 / 10, median 5, min 0, max 10." in text
     assert "- no network: NOT enforced" in text and "- e.ipynb (e): is not a notebook" in text
+
+
+def test_hostile_mlflow_database_is_refused_not_run(tmp_path):
+    import sqlite3, threading
+    db = tmp_path/"wd"/"ws"/"mlflow"/"mlflow.db"
+    db.parent.mkdir(parents=True)
+    con = sqlite3.connect(db)   # a `runs` that never ends: a hidden check counting runs would hang the grader
+    con.execute("CREATE VIEW runs AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT i FROM r")
+    con.commit(); con.close()
+    ctx = g.Context("eve", {}, {}, {}, tmp_path/"wd", tmp_path, {}, threading.Lock())
+    with pytest.raises(AssertionError, match="views"):
+        ctx.sql("SELECT count(*) FROM runs")

@@ -1,6 +1,6 @@
 """Hostile submissions of the toy lab, graded in ONE batch next to a clean one: each gets exactly the points of
 its honest answers, the batch finishes, and nobody else's results change."""
-import json, shutil, socket, threading
+import json, re, shutil, socket, threading
 from pathlib import Path
 import pytest
 from conftest import ROOT
@@ -72,6 +72,17 @@ os.makedirs('.mlopslab-probes', exist_ok=True)
 json.dump({"ok": True, "value": {"int": 9, "neg": 6.25, "arr": [1.0, 4.0]}}, open('.mlopslab-probes/q2_square.json', 'w'))"""},
                    # switching the recorder off also loses the later, honest q4: nothing unrecorded is ever credited
                    {"q1_mean", "q2_square", "q4_counts"}),
+        "gitsnoop": ({"q1_mean": f"""
+import os
+seen = [p for p in [{str(ROOT/'.git'/'HEAD')!r}, {str(ROOT/'grading')!r}, {str(ROOT/'nbs')!r}, {str(ROOT/'README.md')!r}, {str(out)!r}] if os.path.exists(p)]
+mean = float(values.mean()) if not seen else -1.0   # right only if the project, its .git and the gradebook are out of sight"""},
+                     set() if ROOTED else {"q1_mean"}),
+        "shmfill": ({"q4_counts": SOL["q4_counts"] + f"""
+for d in ['/dev/shm', '/tmp', '/var/tmp']:
+    try:
+        with open(d + '/mlopslab-hog-{port}', 'wb') as f: f.write(b'x' * 64 * 1024 * 1024)
+    except OSError as e: print(repr(e))"""}, set()),
+        "thief": ({}, set()),          # its metadata claims to be "clean"
         "network": ({"q4_counts": SOL["q4_counts"] + f"\nimport socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=3).sendall(b'leak')"},
                     {"q4_counts"} if ROOTED else set()),
         "clean": ({}, set()),
@@ -109,13 +120,17 @@ def batch(tmp_path_factory):
     (out/"results").mkdir(parents=True); (out/"results"/"sentinel.json").write_text('{"untouched": true}')
     subs.mkdir()
     table = attacks(out, net.port)
-    for name, (replace, _) in table.items(): (subs/f"{name}.ipynb").write_text(json.dumps(submission(spec, replace)))
+    for name, (replace, _) in table.items():
+        nb = submission(spec, replace)
+        if name == "thief": nb["metadata"].setdefault("mlopslab", {})["student"] = "clean"
+        (subs/f"{name}.ipynb").write_text(json.dumps(nb))
     try: res = {r.student: r for r in g.grade(91, subs, out, labs=LABS, checks=CHECKS, jobs=2, timeout=8, memory=2048, wall=90, progress=False)}
     finally: net.close()
     return res, table, out, net
 
 
-ATTACKS = ["loop", "osexit", "sysexit", "segfault", "membomb", "forkbomb", "flood", "snoop", "vandal", "patcher", "liar", "forger", "network", "clean"]
+ATTACKS = ["loop", "osexit", "sysexit", "segfault", "membomb", "forkbomb", "flood", "snoop", "vandal", "patcher", "liar", "forger",
+           "gitsnoop", "shmfill", "thief", "network", "clean"]
 
 
 @pytest.mark.slow
@@ -147,8 +162,12 @@ def test_nothing_hidden_leaks_and_the_gradebook_is_intact(batch):
     executed = (out/"executed"/"snoop.ipynb").read_text()
     assert SECRET not in executed and "float(values.mean())" not in executed.replace(SOL["q1_mean"], "")
     if ROOTED:
-        assert "PermissionError" in executed and net.hits == 0
+        # the hidden folders do not even exist in the sandbox's view, and of the grader's temp folder it sees its own job only
+        assert "FileNotFoundError" in executed and "No module named" in executed and net.hits == 0
+        assert len(set(re.findall(r"mlopslab-grade-\w+/\w+", executed))) == 1
     assert json.loads((out/"results"/"sentinel.json").read_text()) == {"untouched": True}
+    if ROOTED:   # the hog files went to the job's private tmpfs mounts, gone with it
+        assert not [p for d in ("/dev/shm", "/tmp", "/var/tmp") for p in Path(d).glob(f"mlopslab-hog-{net.port}")]
     assert res["clean"].score == 10 and json.loads((out/"results"/"clean.json").read_text())["score"] == 10
     book = json.loads((out/"grades.json").read_text())
     assert len(book["students"]) == len(ATTACKS) and all(s["status"] == "graded" for s in book["students"])

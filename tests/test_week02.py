@@ -40,6 +40,9 @@ class Ctx:
     def cache(self, key, fn):
         if key not in self._cache: self._cache[key] = fn()
         return self._cache[key]
+    def file(self, rel):
+        "Files the grader would copy out of the sandbox: none here (the lab removed its state)."
+        raise AssertionError(f"the notebook did not write the file {rel}")
 
 
 @pytest.fixture
@@ -81,8 +84,7 @@ def test_every_question_has_a_hidden_check_that_records_what_it_reads(checks):
 @pytest.mark.skipif(infra.terraform_bin() is None, reason=infra.missing_terraform_message())
 def test_lab_runs_headless_and_hidden_checks_pass(workspace, tmp_path, checks):
     values, secs = _run_lab(tmp_path)
-    print(f"week 2 lab with terraform: {secs:.1f} s")
-    assert secs <= 90, f"the lab took {secs:.0f} s; its budget is 90 s"
+    print(f"week 2 lab with terraform: {secs:.1f} s")   # its budget: benchmarks/labs_runtime.py
     assert values["use_terraform"] is True and values["remaining"] == [] and len(values["destroyed"]) == 2
     assert _failures(checks, values) == {}
     # and each check catches a wrong answer
@@ -95,6 +97,7 @@ def test_lab_runs_headless_and_hidden_checks_pass(workspace, tmp_path, checks):
         bad = copy.deepcopy(values); bad[name] = change(bad[name])
         assert q in _failures(checks, bad), f"{q}'s hidden check accepts a wrong {name}"
     assert "q2_variables" in _failures(checks, {**values, "my_vars": {**values["my_vars"], "owner": "Ada Lovelace"}})
+    assert "q4_service_urls" in _failures(checks, {**values, "outputs": {}, "service_urls": {}})   # made-up empty outputs
 
 
 @pytest.mark.slow

@@ -62,15 +62,22 @@ def to_create_lists_exactly_the_created_addresses(ctx):
         assert expected == ["terraform_data.bucket", "terraform_data.stack"], "the local plan should create the bucket and the stack"
 
 
+def _url_outputs(target):
+    "Names of the module's outputs ending in _url, read from the trusted module itself."
+    from mlopslab import infra
+    return sorted(k for k in infra.read_module(infra.module_dir(target))["outputs"] if k.endswith("_url"))
+
+
 @hidden("q4_service_urls", record=["service_urls", "outputs"])
 def service_urls_are_the_url_outputs(ctx):
     "service_urls holds exactly the outputs whose names end in _url, with their values"
     assert ctx.has("service_urls"), "`service_urls` was not set"
-    outputs = ctx.value("outputs")
-    expected = {k: v for k, v in outputs.items() if k.endswith("_url")}
-    got = ctx.value("service_urls")
-    assert isinstance(got, dict) and set(got) == set(expected), "service_urls does not have the *_url outputs as keys"
-    assert all(got[k] == expected[k] for k in expected), "a value of service_urls is not the output's value"
+    target = _param(ctx, "target", "local")
+    names = ctx.cache(f"url-outputs-{target}", lambda: _url_outputs(target))
+    got, outputs = ctx.value("service_urls"), ctx.value("outputs")
+    assert isinstance(got, dict) and sorted(got) == names, f"service_urls should have the module's *_url outputs as keys ({', '.join(names)})"
+    assert isinstance(outputs, dict) and all(got[k] == outputs.get(k) for k in names), "a value of service_urls is not the output's value"
+    assert all(isinstance(got[k], str) and got[k].startswith("http") for k in names), "the URLs should start with http"
 
 
 @hidden("q5_teardown", record=["remaining", "destroyed", "to_create", "use_terraform"])
@@ -78,6 +85,14 @@ def nothing_remains_after_teardown(ctx):
     "after the teardown the state is empty and everything the plan created was destroyed"
     assert ctx.has("remaining"), "`remaining` was not set"
     assert ctx.value("remaining") == [], "resources are still in the state after the teardown"
+    target = _param(ctx, "target", "local")
+    try: state = ctx.file(f"ws/infra/{target}/terraform.tfstate")      # the state Terraform left, read by the grader itself
+    except AssertionError: state = None                                 # none: nothing was applied, or the driver removed it
+    if state is not None:
+        import json
+        try: resources = json.loads(state.read_text()).get("resources", [])
+        except ValueError: resources = ["unreadable"]
+        assert resources == [], "the Terraform state in your workspace still lists resources"
     if ctx.value("use_terraform"):
         assert sorted(ctx.value("destroyed")) == sorted(ctx.value("to_create")), \
             "the teardown did not destroy everything the apply created"
