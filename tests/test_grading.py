@@ -58,6 +58,15 @@ def test_release_is_deterministic_and_strips_answers(spec, tmp_path):
     assert (tmp_path/"a"/"week91-toy"/"week91_toy.ipynb").exists()
 
 
+def test_release_refuses_a_solution_outside_an_exercise(tmp_path):
+    ex = "#| exercise: q1_x\n#| points: 1\n# Set x.\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION"
+    stray = "# a helper the instructor forgot to mark\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"
+    spec = g.lab_for(93, g.make_lab(tmp_path/"labs", 93, "stray", [("code", ex), ("code", stray)]).parent)
+    with pytest.raises(GradingError, match="would still hold solution"):
+        g.release(spec, tmp_path/"out")
+    assert not (tmp_path/"out").exists()
+
+
 def test_release_cli_writes_the_lab_folder(tmp_path):
     r = run_cli("release", "91", "--source", str(LABS), "--dest", str(tmp_path))
     assert r.returncode == 0, r.stderr
