@@ -2,7 +2,7 @@
 import json, shutil
 from pathlib import Path
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, solve
 from mlopslab import grading as g
 from mlopslab.errors import GradingError, LabFailed
 from mlopslab.labs import execute, find_labs
@@ -21,13 +21,6 @@ def released(spec, tmp_path) -> dict:
     return json.loads(g.release(spec, tmp_path/"labs").read_text())
 
 
-def solve(nb: dict, spec, questions) -> dict:
-    "`nb` (a release) with the instructor's solution put back for `questions`."
-    sol = {g.directives(g.source(c)).get("exercise"): g.source(c) for c in spec.nb["cells"] if c["cell_type"] == "code"}
-    for c in nb["cells"]:
-        q = g.directives(g.source(c)).get("exercise")
-        if q in questions: c["source"] = sol[q]
-    return nb
 
 
 def write(folder: Path, name: str, nb) -> Path:

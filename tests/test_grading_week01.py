@@ -1,19 +1,12 @@
 "Week 1 graded for real: the instructor notebook scores full marks, the release zero, a partial solution its exact points."
 import json, shutil
 import pytest
-from conftest import ROOT
+from conftest import ROOT, solve
 from mlopslab import grading as g
 
 PARAMS = {"sample": 3000, "n_estimators": 10}   # small and quick; the hidden checks recompute with the same values
 
 
-def solve(nb: dict, spec, questions: set[str]) -> dict:
-    "A release with the instructor's solutions put back for `questions`."
-    sol = {g.directives(g.source(c)).get("exercise"): g.source(c) for c in spec.nb["cells"] if c["cell_type"] == "code"}
-    for c in nb["cells"]:
-        q = g.directives(g.source(c)).get("exercise")
-        if q in questions: c["source"] = sol[q]
-    return nb
 
 
 @pytest.fixture(scope="module")
