@@ -40,6 +40,7 @@ class Config:
     prometheus_port: int = _f(9090, "port of Prometheus")
     jupyter_port: int = _f(8888, "port of JupyterLab")
     tracking_uri: str = _f("", "MLflow tracking URI (default: SQLite file in the workspace)")
+    dvc_bucket: str = _f("", "bucket of the DVC remote on a cloud target, a name or gs:// s3:// URL (default: the target's Terraform output `bucket`)")
     seed: int = _f(42, "default random seed")
 
     @property

@@ -436,7 +436,7 @@ class GradeRun:
     uids: Queue = None
     probes_file: Path|None = None
     shared: dict = field(default_factory=dict)
-    lock: object = field(default_factory=threading.Lock)
+    lock: object = field(default_factory=threading.RLock)   # re-entrant: a ctx.cache may call ctx.cache
 
     @property
     def records(self) -> dict[str, list[str]]:

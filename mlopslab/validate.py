@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_validate.ipynb #46b36f35
 from __future__ import annotations
-import json, os, shutil, time
+import json, shutil, tempfile, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,9 +13,9 @@ from .config import Config, get_config
 if TYPE_CHECKING: import pandas as pd
 
 # %% auto #0
-__all__ = ['KINDS', 'CARRIERS', 'ORIGINS', 'FLIGHTS_SCHEMA', 'TIMES', 'KEY', 'STRICT_CATEGORIES', 'CALENDAR', 'CORRUPTIONS',
-           'Column', 'flights_schema', 'Failure', 'Report', 'validate', 'corrupt', 'read_batch', 'quarantine',
-           'check_batch', 'to_pandera', 'cli_register']
+__all__ = ['KINDS', 'CARRIERS', 'ORIGINS', 'FLIGHTS_SCHEMA', 'MISSING_TEXT', 'TIMES', 'KEY', 'STRICT_CATEGORIES', 'CALENDAR',
+           'CORRUPTIONS', 'Column', 'flights_schema', 'Failure', 'Report', 'validate', 'corrupt', 'read_batch',
+           'quarantine', 'check_batch', 'to_pandera', 'cli_register']
 
 # %% ../nbs/11_validate.ipynb #5a2fee2f
 KINDS = ("int", "float", "str", "bool", "datetime")
@@ -92,10 +92,23 @@ def _kind_ok(s, kind: str) -> bool:
     if kind == "bool": return t.is_bool_dtype(s)
     return t.is_datetime64_any_dtype(s)
 
+MISSING_TEXT = ("", "nan", "na", "n/a", "none", "null")   # how exports spell a missing value as text
+
+def _dtype_failure(name: str, s, kind: str) -> Failure:
+    "A dtype failure naming the offending values: for numeric kinds, the ones that are not numbers (or not whole)."
+    import pandas as pd, pandas.api.types as t
+    if kind not in ("int", "float") or t.is_bool_dtype(s): return Failure(name, "dtype", f"expected {kind}, found {s.dtype}")
+    num = pd.to_numeric(s, errors="coerce")
+    text_na = s.astype(str).str.strip().str.lower().isin(MISSING_TEXT)
+    bad = (num.isna() & s.notna() & ~text_na) | ((num % 1 != 0) & num.notna() if kind == "int" else False)
+    if not bad.any():
+        return Failure(name, "dtype", f"expected {kind}, found {s.dtype}: every value is a number stored as text (convert with pd.to_numeric)")
+    seen = [str(v)[:20] for v in s[bad].unique()[:3]]
+    return Failure(name, "dtype", f"expected {kind}, found {s.dtype}; values that are not {'whole numbers' if kind == 'int' else 'numbers'}: {seen}", *_examples(bad))
+
 def _check_column(name: str, s, col: Column) -> list[Failure]:
     "Dtype, missing values, range and categories of one column."
-    if not _kind_ok(s, col.kind):
-        return [Failure(name, "dtype", f"expected {col.kind}, found {s.dtype}")]
+    if not _kind_ok(s, col.kind): return [_dtype_failure(name, s, col.kind)]
     out, na = [], s.isna()
     if not col.nullable and na.any(): out.append(Failure(name, "not_null", "missing values in a required column", *_examples(na)))
     if col.min is not None or col.max is not None:
@@ -113,7 +126,7 @@ TIMES = ["dep_delay", "arr_time", "arr_delay", "air_time"]
 KEY = ["year", "month", "day", "carrier", "flight", "origin", "sched_dep_time"]
 
 def _check_rows(df) -> list[Failure]:
-    "Cross-column rules: cancelled flights have no times, HHMM minutes < 60, no duplicated flights."
+    "Cross-column rules: cancelled flights have no times, arrivals have an arr_time, HHMM minutes < 60, no duplicated flights."
     out, have = [], set(df.columns)
     num = {c for c in have if _kind_ok(df[c], "float")}     # a column with the wrong dtype is reported once, by `dtype`
     if {"dep_time", *TIMES} <= num:
@@ -123,6 +136,9 @@ def _check_rows(df) -> list[Failure]:
                                          "a flight with no dep_time (cancelled) has arrival times or delays", *_examples(bad)))
         bad = ~cancelled & df.dep_delay.isna()
         if bad.any(): out.append(Failure("dep_delay", "missing_together", "a departed flight has no dep_delay", *_examples(bad)))
+        bad = df.arr_time.isna() & df[["arr_delay", "air_time"]].notna().any(axis=1)
+        if bad.any(): out.append(Failure("arr_time+arr_delay,air_time", "missing_together",
+                                         "a flight with an arr_delay or air_time has no arr_time", *_examples(bad)))
     for c in ("dep_time", "arr_time", "sched_dep_time", "sched_arr_time"):
         if c in num:
             bad = (df[c] % 100 >= 60) & (df[c] != 2400)
@@ -195,6 +211,16 @@ def corrupt(df: pd.DataFrame, kind: str, seed: int = 0, n: int = 5) -> pd.DataFr
     return d
 
 # %% ../nbs/11_validate.ipynb #f89c6578
+def _ragged_tail(p: Path, ncols: int) -> int|None:
+    "Fields of the last line of plain CSV `p` when fewer than `ncols` (a row cut off mid-way), else None."
+    import csv
+    with open(p, "rb") as f:
+        f.seek(max(0, p.stat().st_size - 65536)); tail = f.read().decode("utf-8", "replace")
+    lines = [l for l in tail.splitlines() if l.strip()]
+    if len(lines) < 2 or lines[-1].count('"') % 2: return None   # header only, or the cut is inside a quoted field
+    n = len(next(csv.reader([lines[-1]])))
+    return n if n < ncols else None
+
 def read_batch(path: str|Path) -> pd.DataFrame:
     "Read a CSV (optionally .zip/.gz) or Parquet batch, raising `DataError` for files that are not a readable table."
     import pandas as pd
@@ -208,16 +234,26 @@ def read_batch(path: str|Path) -> pd.DataFrame:
         raise DataError(f"{p} is not a readable table", f"{type(e).__name__}: {str(e)[:200]}",
                         "check the file is a complete CSV or Parquet export (not truncated, not another format)") from None
     if df.shape[1] < 2: raise DataError(f"{p} is not a table", f"it parsed into {df.shape[1]} column(s)", "pass a CSV/Parquet file of flights")
+    if p.suffix == ".csv" and (n := _ragged_tail(p, df.shape[1])):
+        raise DataError(f"{p} is truncated", f"its last line has {n} of {df.shape[1]} fields: the file was cut off mid-row",
+                        "re-export or download the batch again (a cut at a row boundary cannot be seen: compare row counts with the sender)")
     return df
 
 # %% ../nbs/11_validate.ipynb #0afdf86f
-def quarantine(path: str|Path, report: Report, cfg: Config|None = None) -> Path:
-    "Copy a failed batch and its report into the workspace's quarantine folder; returns that folder."
+def quarantine(batch: str|Path|pd.DataFrame,  # the failed batch: a file (copied) or a DataFrame (saved as Parquet)
+               report: Report,                 # its validation report (its `quarantined` is set to the folder)
+               cfg: Config|None = None,        # config (the workspace holds the quarantine)
+               name: str|None = None,          # file name to keep (default: the file's name; needed for a DataFrame)
+              ) -> Path:
+    "Put a failed batch and its report into a new folder of the workspace's quarantine; returns that folder."
     cfg = cfg or get_config()
-    p = Path(path)
-    d = cfg.workspace/"quarantine"/f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{p.name}"
-    d.mkdir(parents=True, exist_ok=True)
-    if p.is_file(): shutil.copy2(p, d/p.name)
+    name = name or Path(batch).name
+    root = cfg.workspace/"quarantine"
+    root.mkdir(parents=True, exist_ok=True)
+    d = Path(tempfile.mkdtemp(prefix=f"{time.strftime('%Y%m%d-%H%M%S')}-{name}-", dir=root))
+    if not isinstance(batch, (str, Path)): batch.to_parquet(d/name, index=False)
+    elif Path(batch).is_file(): shutil.copy2(batch, d/name)
+    report.quarantined = str(d)
     (d/"report.json").write_text(json.dumps(report.to_dict(), indent=1, default=str))
     (d/"report.txt").write_text(str(report) + "\n")
     return d
@@ -232,7 +268,7 @@ def check_batch(path: str|Path,                 # batch file (CSV or Parquet)
         rep = Report(str(path), failures=[Failure("*", "unreadable", e.what + (f" ({e.cause})" if e.cause else ""))])
     else:
         rep = validate(df, read_batch(reference) if reference else None, source=str(path))
-    if not rep.ok: rep.quarantined = str(quarantine(path, rep, cfg))  # report.json there says ''; the folder is the record
+    if not rep.ok: quarantine(path, rep, cfg)
     return rep
 
 # %% ../nbs/11_validate.ipynb #1c1f9a7d

@@ -4,134 +4,274 @@
 
 # %% ../nbs/10_version.ipynb #998e63fe
 from __future__ import annotations
-import os, subprocess, sys
+import json, os, subprocess, sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
-from .errors import DataError
-from .config import Config, get_config, activate
+from typing import TYPE_CHECKING, Iterator
+from .errors import DataError, InfraError
+from .config import Config, get_config, activate, tool_env
 if TYPE_CHECKING: import pandas as pd
 
 # %% auto #0
-__all__ = ['git', 'dvc', 'remote_url', 'init_repo', 'commit_version', 'commit_file', 'push', 'pull', 'checkout', 'read_version',
-           'list_versions']
+__all__ = ['GITCONFIG', 'NOISE', 'CHAMELEON_S3', 'PLUGINS', 'repo_env', 'git', 'dvc', 'cloud_bucket', 'remote_url',
+           'remote_options', 'require_plugin', 'init_repo', 'commit_version', 'commit_file', 'push', 'pull', 'in_sync',
+           'checkout', 'read_version', 'list_versions']
 
 # %% ../nbs/10_version.ipynb #6b0a546d
-def _user_env() -> None:
-    "Make sure USER/LOGNAME/HOME are set: DVC asks `getpass.getuser()`, which fails for a uid with no passwd entry (sandboxes)."
-    for k in ("USER", "LOGNAME"): os.environ.setdefault(k, f"uid{os.getuid()}")
-    if not os.environ.get("HOME") or not os.access(os.environ["HOME"], os.W_OK): os.environ["HOME"] = str(Path.cwd())
+GITCONFIG = """# written by mlopslab: the only git config the lab repos see (GIT_CONFIG_GLOBAL; no system config)
+[user]
+\tname = mlopslab student
+\temail = student@mlopslab.invalid
+[init]
+\tdefaultBranch = main
+[commit]
+\tgpgsign = false
+[tag]
+\tgpgsign = false
+"""
 
-def _env() -> dict:
-    "This process's environment with its Python first on PATH, so stage commands `python -m mlopslab...` find the package."
-    _user_env()
-    return {**os.environ, "DVC_NO_ANALYTICS": "1", "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+def _cloud_credentials(home: Path) -> dict[str, str]:
+    "Paths of the cloud CLIs' credential files under the real `home` (unless already set), for DVC's cloud plugins."
+    files = {"AWS_SHARED_CREDENTIALS_FILE": home/".aws"/"credentials", "AWS_CONFIG_FILE": home/".aws"/"config",
+             "CLOUDSDK_CONFIG": home/".config"/"gcloud"}
+    return {k: str(p) for k, p in files.items() if not os.environ.get(k) and p.exists()}
+
+def repo_env(cfg: Config|None = None) -> dict[str, str]:
+    "Environment of every git/dvc process: the workspace's `tool_env`, a home and git config of its own, this Python first on PATH."
+    cfg = cfg or get_config()
+    ws, real_home = cfg.workspace, os.environ.get("HOME")
+    home, gitconfig = ws/"home", ws/"gitconfig"
+    home.mkdir(parents=True, exist_ok=True)
+    if not gitconfig.exists(): gitconfig.write_text(GITCONFIG)
+    user = os.environ.get("USER") or os.environ.get("LOGNAME") or f"uid{os.getuid()}"  # DVC asks getpass.getuser(): sandboxes have no passwd entry
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # a GIT_DIR from outside must not redirect git
+    return {**base, **tool_env(cfg), **(_cloud_credentials(Path(real_home)) if real_home else {}),
+            "HOME": str(home), "XDG_CONFIG_HOME": str(home/".config"), "XDG_CACHE_HOME": str(home/".cache"),
+            "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1", "DVC_SYSTEM_CONFIG_DIR": str(ws/"dvc"/"system"),
+            "USER": user, "LOGNAME": user, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+
+@contextmanager
+def _environ(env: dict[str, str]) -> Iterator[None]:
+    "Run a block with `env` as this process's environment (for in-process DVC calls), then restore it."
+    saved = dict(os.environ)
+    os.environ.clear(); os.environ.update(env)
+    try: yield
+    finally: os.environ.clear(); os.environ.update(saved)
+
+NOISE = ("Having any troubles?", "dvc.org/support")
 
 def _why(out: str) -> str:
-    "The ERROR lines of git/dvc output (DVC ends with an unhelpful support line), else its tail."
-    errs = [l for l in out.splitlines() if "ERROR" in l or "fatal" in l or "error" in l.lower()]
-    return ("\n".join(errs) or out.strip())[-600:]
+    "What a failed git/dvc command said from its first error line on (a failing stage's own report included), minus DVC's support footer."
+    lines = [l for l in out.splitlines() if l.strip() and not any(n in l for n in NOISE)]
+    first = next((i for i, l in enumerate(lines) if "error" in l.lower() or "fatal" in l.lower()), 0)
+    return "\n".join(lines[first:])[:3000]
 
-def _run(args: list[str], cwd: Path, what: str) -> str:
-    "Run a git/dvc command in `cwd`; raise `DataError` with its output on failure."
-    r = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=_env())
+def _run(args: list[str], cwd: Path, what: str, cfg: Config|None = None) -> str:
+    "Run a git/dvc command in `cwd` with `repo_env`; raise `DataError` with what it said on failure."
+    r = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=repo_env(cfg), stdin=subprocess.DEVNULL)
     if r.returncode:
-        raise DataError(f"{what} failed in {cwd}", _why(r.stderr + r.stdout), f"run `{' '.join(map(str, args))}` there to see more")
+        raise DataError(f"{what} failed in {cwd}", _why(r.stdout + "\n" + r.stderr), f"run `{' '.join(map(str, args))}` there to see more")
     return r.stdout
 
-def git(repo: Path, *args: str) -> str: return _run(["git", *args], Path(repo), f"git {args[0]}")
-def dvc(repo: Path, *args: str) -> str: return _run([sys.executable, "-m", "dvc", *args], Path(repo), f"dvc {args[0]}")
+def git(repo: str|Path, *args: str, cfg: Config|None = None) -> str:
+    "Run `git ARGS` in `repo` with `repo_env`; returns its output."
+    return _run(["git", *args], Path(repo), f"git {args[0]}", cfg)
+
+def dvc(repo: str|Path, *args: str, cfg: Config|None = None) -> str:
+    "Run `dvc ARGS` in `repo` with this Python's DVC and `repo_env`; returns its output."
+    return _run([sys.executable, "-m", "dvc", *args], Path(repo), f"dvc {args[0]}", cfg)
 
 # %% ../nbs/10_version.ipynb #c57aa41e
-def remote_url(cfg: Config, bucket: str = "mlopslab-data") -> str:
-    "The DVC remote of the config's target: the workspace folder locally, an object-store URL for clouds."
-    return {"local": str(cfg.dvc_remote), "gcp": f"gs://{bucket}/dvc", "aws": f"s3://{bucket}/dvc",
-            "chameleon": f"swift://{bucket}/dvc"}[cfg.target]
+CHAMELEON_S3 = {"CHI@TACC": "https://chi.tacc.chameleoncloud.org:7480", "CHI@UC": "https://chi.uc.chameleoncloud.org:7480"}
+PLUGINS = {"s3": ("dvc_s3", "dvc-s3==3.3.0"), "gs": ("dvc_gs", "dvc-gs==3.1.0")}   # URL scheme: (module, pinned package)
 
-def init_repo(path: str|Path,          # folder of the repo (created); keep it inside cfg.workspace
-              cfg: Config|None = None,  # config: remote and DVC's config dirs
+def cloud_bucket(cfg: Config, bucket: str|None = None) -> str:
+    "Name of a cloud target's bucket: `bucket`, else `cfg.dvc_bucket` (MLOPSLAB_DVC_BUCKET), else the target's Terraform output `bucket`."
+    b = bucket or cfg.dvc_bucket
+    if not b:
+        from mlopslab.infra import output
+        try: b = output(cfg.target, cfg).get("bucket") or ""
+        except InfraError as e:
+            raise DataError(f"no bucket is known for the DVC remote of target {cfg.target!r}", e.what,
+                            f"run `mlopslab infra apply --target {cfg.target}` here (its output `bucket` is used), "
+                            "or set MLOPSLAB_DVC_BUCKET to the bucket's name") from None
+    name = b.split("://", 1)[-1].strip("/")
+    if not name: raise DataError(f"no bucket is known for the DVC remote of target {cfg.target!r}",
+                                 "the target's Terraform outputs have no `bucket`", "set MLOPSLAB_DVC_BUCKET to the bucket's name")
+    return name
+
+def remote_url(cfg: Config, bucket: str|None = None) -> str:
+    "The DVC remote of the config's target: the workspace folder locally, `gs://BUCKET/dvc` on gcp, `s3://BUCKET/dvc` on aws and chameleon."
+    if cfg.target == "local": return str(cfg.dvc_remote)
+    return f"{'gs' if cfg.target == 'gcp' else 's3'}://{cloud_bucket(cfg, bucket)}/dvc"
+
+def remote_options(cfg: Config) -> dict[str, str]:
+    "Extra settings of the target's remote: Chameleon's S3 endpoint for the site in OS_REGION_NAME (CHI@TACC if unset)."
+    if cfg.target != "chameleon": return {}
+    site = os.environ.get("OS_REGION_NAME") or "CHI@TACC"
+    if site not in CHAMELEON_S3:
+        raise DataError(f"OS_REGION_NAME={site!r} has no known Chameleon object store", f"the S3 endpoints are {CHAMELEON_S3}",
+                        "set OS_REGION_NAME to the site of your lease, CHI@TACC or CHI@UC")
+    return {"endpointurl": CHAMELEON_S3[site]}
+
+def _plugin_error(scheme: str, url: str) -> DataError:
+    "The error for a remote whose DVC plugin is missing, with the command that installs it."
+    mod, pin = PLUGINS[scheme]
+    return DataError(f"DVC cannot use the remote {url}: the {pin.split('==')[0]} plugin is not installed",
+                     f"DVC reaches {scheme}:// buckets through {pin}, an optional extra (`cloud`) the local course leaves out",
+                     f"run `{sys.executable} -m pip install {pin} -c constraints.txt` in the project folder "
+                     "(or `pip install -e '.[cloud]' -c constraints.txt`)")
+
+def require_plugin(url: str) -> None:
+    "Raise a `DataError` with the pip command when the DVC plugin that `url` needs is not installed."
+    import importlib.util
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme in PLUGINS and importlib.util.find_spec(PLUGINS[scheme][0]) is None: raise _plugin_error(scheme, url)
+
+# %% ../nbs/10_version.ipynb #4c0e6a55
+def init_repo(path: str|Path,           # folder of the repo (created); keep it inside cfg.workspace
+              cfg: Config|None = None,   # config: workspace, target
+              bucket: str|None = None,   # bucket of a cloud target (default: MLOPSLAB_DVC_BUCKET, else Terraform's output)
              ) -> Path:
-    "Create (or reuse) a git + DVC repo at `path` with the config's remote as default."
+    "Create (or reuse) a git + DVC repo at `path` with the target's remote as default and DVC analytics off."
     cfg = activate(cfg or get_config())
+    url, options = remote_url(cfg, bucket), remote_options(cfg)
+    require_plugin(url)
     repo = Path(path).resolve()
     repo.mkdir(parents=True, exist_ok=True)
     if not (repo/".git").exists():
-        git(repo, "init", "-q", "-b", "main")
-        git(repo, "config", "user.name", "mlopslab student"); git(repo, "config", "user.email", "student@mlopslab.invalid")
+        git(repo, "init", "-q", "-b", "main", cfg=cfg)
+        git(repo, "config", "user.name", "mlopslab student", cfg=cfg); git(repo, "config", "user.email", "student@mlopslab.invalid", cfg=cfg)
     if not (repo/".dvc").exists():
-        dvc(repo, "init", "-q")
-        dvc(repo, "config", "core.autostage", "true")
-        dvc(repo, "remote", "add", "-d", "-f", "store", remote_url(cfg))
-        git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "init data repo")
+        dvc(repo, "init", cfg=cfg)
+        for k, v in (("core.autostage", "true"), ("core.analytics", "false")): dvc(repo, "config", k, v, cfg=cfg)
+        dvc(repo, "remote", "add", "-d", "-f", "store", url, cfg=cfg)
+        for k, v in options.items(): dvc(repo, "remote", "modify", "store", k, v, cfg=cfg)
+        git(repo, "add", "-A", cfg=cfg); git(repo, "commit", "-q", "-m", "init data repo", cfg=cfg)
     return repo
 
 # %% ../nbs/10_version.ipynb #fc47ee30
+def _check_tag(repo: Path, tag: str, move: bool, cfg: Config|None) -> None:
+    "Refuse to reuse version tag `tag` unless `move`."
+    if move or not git(repo, "tag", "--list", tag, cfg=cfg).strip(): return
+    rev = git(repo, "rev-list", "-n", "1", tag, cfg=cfg).strip()
+    raise DataError(f"tag {tag!r} already names a data version in {repo} (commit {rev[:8]})",
+                    "moving it would silently change what every result recorded with that tag was computed on",
+                    f"choose a new tag (e.g. {tag}-2), or pass move_tag=True to move it on purpose")
+
+def _check_branch(repo: Path, cfg: Config|None) -> None:
+    "Refuse to commit on a detached HEAD."
+    if git(repo, "rev-parse", "--abbrev-ref", "HEAD", cfg=cfg).strip() != "HEAD": return
+    rev = git(repo, "rev-parse", "--short", "HEAD", cfg=cfg).strip()
+    raise DataError(f"{repo} is checked out at {rev} (a detached HEAD), not on a branch",
+                    "a version committed there would belong to no branch and be lost at the next checkout",
+                    f"run `version.checkout(repo, 'main')` (or `git switch main` in {repo}) first")
+
+def _refuse_invalid(df: pd.DataFrame, message: str, name: str, cfg: Config|None) -> None:
+    "Validate `df`; quarantine a failing batch under its file name with its report and raise."
+    from mlopslab.validate import validate, quarantine
+    rep = validate(df, source=message)
+    if rep.ok: return
+    q = quarantine(df, rep, cfg, name=Path(name).name)
+    raise DataError(f"refused to version {message!r}", str(rep), f"fix the batch; it and its report are in {q}")
+
 def commit_version(repo: str|Path,               # the data repo
                    df: pd.DataFrame,              # the data of this version
                    message: str,                  # commit message
                    name: str = "data/flights.parquet", # path of the versioned file in the repo
                    check: bool = True,            # validate first and refuse a failing batch
-                   tag: str|None = None,          # optional git tag, e.g. 'v1-jan'
-                   cfg: Config|None = None,
+                   tag: str|None = None,          # optional git tag, e.g. 'v1-jan' (never moved unless move_tag)
+                   cfg: Config|None = None,       # config (workspace: quarantine, tool environment)
+                   move_tag: bool = False,        # move `tag` if it already exists
                   ) -> str:
     "Validate, write, `dvc add` and git-commit `df` as a new version of `name`; returns the commit hash."
     repo = Path(repo)
-    if check:
-        from mlopslab.validate import validate, quarantine
-        rep = validate(df, source=message)
-        if not rep.ok:
-            tmp = repo.parent/f".rejected-{os.getpid()}.parquet"
-            df.to_parquet(tmp, index=False)
-            q = quarantine(tmp, rep, cfg); tmp.unlink()
-            raise DataError(f"refused to version {message!r}", str(rep), f"fix the batch; it is quarantined in {q}")
+    _check_branch(repo, cfg)
+    if tag: _check_tag(repo, tag, move_tag, cfg)
+    if check: _refuse_invalid(df, message, name, cfg)
     f = repo/name
     f.parent.mkdir(parents=True, exist_ok=True)
     tmp = f.with_name(f".{f.name}.tmp")
     df.to_parquet(tmp, index=False); tmp.replace(f)
-    dvc(repo, "add", "-q", name)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", f"{message}\n\nrows: {len(df)}")
-    if tag: git(repo, "tag", "-f", tag)
-    return git(repo, "rev-parse", "HEAD").strip()
+    dvc(repo, "add", name, cfg=cfg)
+    git(repo, "add", "-A", cfg=cfg)
+    git(repo, "commit", "-q", "-m", f"{message}\n\nrows: {len(df)}", cfg=cfg)
+    if tag: git(repo, "tag", *(["-f"] if move_tag else []), tag, cfg=cfg)
+    return git(repo, "rev-parse", "HEAD", cfg=cfg).strip()
 
 # %% ../nbs/10_version.ipynb #a7050393
 def commit_file(repo: str|Path, path: str|Path, message: str, name: str = "data/flights.parquet", tag: str|None = None,
-                cfg: Config|None = None) -> str:
+                cfg: Config|None = None, move_tag: bool = False) -> str:
     "Version a batch *file* (CSV or Parquet): unreadable files (empty, truncated, not a table) raise before anything is written."
     from mlopslab.validate import read_batch, check_batch
+    repo = Path(repo)
+    _check_branch(repo, cfg)
+    if tag: _check_tag(repo, tag, move_tag, cfg)
     rep = check_batch(path, cfg=cfg)       # quarantines a bad file with its report
     if not rep.ok: raise DataError(f"refused to version {path}", str(rep), f"fix the file; it is quarantined in {rep.quarantined}")
-    return commit_version(repo, read_batch(path), message, name=name, check=False, tag=tag, cfg=cfg)
+    return commit_version(repo, read_batch(path), message, name=name, check=False, tag=tag, cfg=cfg, move_tag=move_tag)
 
 # %% ../nbs/10_version.ipynb #3c9c46e4
-def push(repo: str|Path) -> str:
+def _transfer(repo: str|Path, *args: str, cfg: Config|None = None) -> str:
+    "A dvc command that talks to the remote; a missing cloud plugin becomes a `DataError` with the pip command."
+    try: return dvc(repo, *args, cfg=cfg)
+    except DataError as e:
+        scheme = next((s for s, (_, pin) in PLUGINS.items() if f"requires '{pin.split('==')[0]}'" in e.cause), None)
+        if scheme: raise _plugin_error(scheme, f"{scheme}://… of {repo}") from None
+        raise
+
+def push(repo: str|Path, cfg: Config|None = None) -> str:
     "Upload the data of every commit (not only the current one) to the remote."
-    return dvc(Path(repo), "push", "-q", "--all-commits")
-def pull(repo: str|Path) -> str: return dvc(Path(repo), "pull", "-q", "--force")
+    return _transfer(repo, "push", "--all-commits", cfg=cfg)
 
-def checkout(repo: str|Path, rev: str) -> None:
-    "Move the working copy (git and data) to revision `rev`, fetching data missing from the cache."
-    git(Path(repo), "checkout", "-q", rev); pull(repo)
+def pull(repo: str|Path,
+         force: bool = False,       # overwrite data files changed since their last version (the changes are lost)
+         cfg: Config|None = None) -> str:
+    "Fetch the current commit's data from the remote and check it out; refuses to overwrite unversioned changes unless `force`."
+    try: return _transfer(repo, "pull", *(["--force"] if force else []), cfg=cfg)
+    except DataError as e:
+        if "without confirmation" not in e.cause: raise
+        raise DataError(f"pull would overwrite data you changed in {repo}", e.cause,
+                        "version the change with commit_version first, or pull(repo, force=True) to discard it") from None
 
-def read_version(repo: str|Path, rev: str = "HEAD", name: str = "data/flights.parquet") -> pd.DataFrame:
+def in_sync(repo: str|Path, cfg: Config|None = None) -> bool:
+    "Whether the remote holds the data of the current commit (`dvc status --cloud`)."
+    return json.loads(_transfer(repo, "status", "--cloud", "--json", cfg=cfg) or "{}") == {}
+
+def _modified(repo: Path, cfg: Config|None) -> list[str]:
+    "Tracked data files whose content differs from their committed version."
+    st = json.loads(dvc(repo, "status", "--json", cfg=cfg) or "{}")
+    return sorted(f for entries in st.values() for e in entries if isinstance(e, dict)
+                  for f, s in e.get("changed outs", {}).items() if s == "modified")
+
+def checkout(repo: str|Path, rev: str, cfg: Config|None = None) -> None:
+    "Move the working copy (git and data) to revision `rev`, fetching data missing from the cache; a tag or hash detaches HEAD."
+    repo = Path(repo)
+    if changed := _modified(repo, cfg):
+        raise DataError(f"cannot check out {rev!r} in {repo}: {', '.join(changed)} changed since its last version",
+                        "the checkout would overwrite that data", "version it with commit_version, or discard it with pull(repo, force=True)")
+    git(repo, "checkout", "-q", rev, cfg=cfg); pull(repo, cfg=cfg)
+
+def read_version(repo: str|Path, rev: str = "HEAD", name: str = "data/flights.parquet", cfg: Config|None = None) -> pd.DataFrame:
     "The versioned file `name` as of git revision `rev` (from the cache, or the remote if needed)."
     import io, pandas as pd, dvc.api
-    _user_env()
     try:
-        with dvc.api.open(name, repo=str(repo), rev=rev, mode="rb") as fh: return pd.read_parquet(io.BytesIO(fh.read()))
+        with _environ(repo_env(cfg)), dvc.api.open(name, repo=str(repo), rev=rev, mode="rb") as fh: data = fh.read()
     except Exception as e:
         raise DataError(f"cannot read {name} at {rev!r} from {repo}", f"{type(e).__name__}: {str(e)[:300]}",
                         "check the revision with `mlopslab data versions REPO`, and `dvc pull` if the cache was wiped") from None
+    return pd.read_parquet(io.BytesIO(data))
 
 # %% ../nbs/10_version.ipynb #da2cbced
-def list_versions(repo: str|Path, name: str = "data/flights.parquet") -> list[dict]:
+def list_versions(repo: str|Path, name: str = "data/flights.parquet", cfg: Config|None = None) -> list[dict]:
     "Every commit that changed `name`, newest first: rev, date, message, rows, md5, size."
     import yaml
     repo = Path(repo)
-    log = git(repo, "log", "--format=%H%x1f%cI%x1f%s%x1f%b%x1e", "--", f"{name}.dvc")
+    log = git(repo, "log", "--format=%H%x1f%cI%x1f%s%x1f%b%x1e", "--", f"{name}.dvc", cfg=cfg)
     out = []
     for rec in filter(str.strip, log.split("\x1e")):
         rev, date, subject, body = (rec.strip("\n").split("\x1f") + [""])[:4]
         rows = next((int(l.split(":")[1]) for l in body.splitlines() if l.startswith("rows:")), -1)
-        meta = yaml.safe_load(git(repo, "show", f"{rev}:{name}.dvc"))["outs"][0]
+        meta = yaml.safe_load(git(repo, "show", f"{rev}:{name}.dvc", cfg=cfg))["outs"][0]
         out.append(dict(rev=rev, date=date, message=subject, rows=rows, md5=meta["md5"], size=meta.get("size")))
     return out

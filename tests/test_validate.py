@@ -41,6 +41,28 @@ def test_duplicates_and_cancelled_times(jan):
     assert "duplicate_rows" in got and got["duplicate_rows"].examples == [len(d) - 1]
     assert i in got["missing_together"].examples
 
+def test_dtype_failure_names_the_values_that_are_not_numbers(jan):
+    d = jan.astype({"distance": object}); d.loc[[3, 9], "distance"] = ["1,089", "n/a"]   # a thousands separator; a text NA
+    f = next(f for f in validate(d).failures if f.rule == "dtype")
+    assert (f.column, f.count, f.examples) == ("distance", 1, [3]) and "1,089" in f.detail
+    f = next(f for f in validate(jan.astype({"dep_delay": str})).failures if f.rule == "dtype")
+    assert f.count == 0 and "number stored as text" in f.detail
+    f = next(f for f in validate(jan.assign(flight=jan.flight + 0.5 * (jan.index == 4))).failures if f.rule == "dtype")
+    assert f.examples == [4] and "whole numbers" in f.detail
+
+def test_arrival_values_need_an_arrival_time(jan):
+    i = jan.index[jan.arr_delay.notna()][:2]
+    rep = validate(jan.assign(arr_time=jan.arr_time.where(~jan.index.isin(i))))
+    f = next(f for f in rep.failures if f.column.startswith("arr_time+"))
+    assert f.rule == "missing_together" and f.examples == list(i)
+
+def test_quarantine_folders_are_unique_and_keep_the_name(ws, jan, tmp_path):
+    f = tmp_path/"2013-07.parquet"; jan.assign(distance=-jan.distance).to_parquet(f)
+    a, b = check_batch(f, cfg=ws), check_batch(f, cfg=ws)
+    assert a.quarantined != b.quarantined and all("2013-07.parquet" in Path(r.quarantined).name for r in (a, b))
+    assert all((Path(r.quarantined)/"2013-07.parquet").exists() for r in (a, b))
+    assert json.loads((Path(b.quarantined)/"report.json").read_text())["quarantined"] == b.quarantined
+
 def test_new_category_against_reference(jan):
     ref = jan[jan.carrier != "HA"]
     d = jan.copy(); d.loc[0, "carrier"] = "HA"
@@ -57,6 +79,7 @@ BROKEN = {
     "notatable.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
     "wrong_columns.csv": b"a,b,c\n1,2,3\n4,5,6\n",
     "wrong_types.csv": None,
+    "cut_mid_row.csv": None,
     "out_of_range.csv": None,
 }
 
@@ -67,6 +90,7 @@ def test_cli_rejects_corrupt_files(ws, jan, tmp_path, name):
     if name == "truncated.parquet":
         jan.to_parquet(tmp_path/"full.parquet"); data = (tmp_path/"full.parquet").read_bytes(); f.write_bytes(data[: len(data)//2])
     elif name == "wrong_types.csv": jan.assign(month="January").to_csv(f, index=False)
+    elif name == "cut_mid_row.csv": jan.to_csv(f, index=False); f.write_text(f.read_text()[:-50])
     elif name == "out_of_range.csv": jan.assign(distance=-jan.distance).to_csv(f, index=False)
     else: f.write_bytes(BROKEN[name])
     before = sorted((ws.workspace/"quarantine").glob("*")) if (ws.workspace/"quarantine").exists() else []
@@ -76,7 +100,8 @@ def test_cli_rejects_corrupt_files(ws, jan, tmp_path, name):
     after = sorted((ws.workspace/"quarantine").glob("*"))
     assert len(after) == len(before) + 1 and (after[-1]/"report.json").exists()
     if name == "wrong_columns.csv": assert "missing_column" in r.stdout
-    if name == "wrong_types.csv": assert "month: dtype" in r.stdout
+    if name == "wrong_types.csv": assert "month: dtype" in r.stdout and "January" in r.stdout
+    if name == "cut_mid_row.csv": assert "truncated" in r.stdout and "fields" in r.stdout
     if name == "out_of_range.csv": assert "distance: range" in r.stdout
 
 def test_cli_passes_good_file(ws, jan, tmp_path):

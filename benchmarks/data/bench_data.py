@@ -46,7 +46,7 @@ def main():
         assert ran == ["train"], ran
         import json; m = json.loads((p/"metrics"/"train.json").read_text())
     print(f"pipeline, {a.months} month(s), every row (train {m['train_rows']} / test {m['test_rows']}, AUC {m['auc']:.3f}):")
-    print(f"  setup (repo + batches) {setup:6.2f} s")
+    print(f"  setup (repo, gate, dvc add) {setup:6.2f} s")
     print(f"  dvc repro cold         {cold:6.2f} s  target <= 60 s: {'OK' if cold <= 60 else 'OVER'}")
     print(f"  dvc repro warm         {warm:6.2f} s  ratio cold/warm {cold/warm:.1f}x")
     print(f"  one train param changed {param:5.2f} s  ratio cold/param {cold/param:.1f}x")
