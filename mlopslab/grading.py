@@ -435,6 +435,7 @@ class GradeRun:
     root: Path = None
     uids: Queue = None
     probes_file: Path|None = None
+    zygote: sb.Zygote|None = None                  # forks the sandbox children with papermill already imported
     shared: dict = field(default_factory=dict)
     lock: object = field(default_factory=threading.RLock)   # re-entrant: a ctx.cache may call ctx.cache
 
@@ -485,7 +486,7 @@ def _attempt(run: GradeRun, sub: Submission, uid, disabled: dict, wall: float, t
     (wd/"submission.ipynb").write_text(dumps(built.nb)); sb.give(wd/"submission.ipynb", uid)
     for rel in run.spec.lab.meta.get("inputs", []) or []:
         (wd/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(Path(run.spec.lab.path).parent/rel, wd/rel); sb.give(wd/rel, uid)
-    child = sb.run_child("notebook", _spec(run, wd, uid, wall, sub.student, notebook=str(wd/"submission.ipynb"), output=str(wd/"executed.ipynb"), parameters=run.params), wd)
+    child = sb.run_child("notebook", _spec(run, wd, uid, wall, sub.student, notebook=str(wd/"submission.ipynb"), output=str(wd/"executed.ipynb"), parameters=run.params), wd, run.zygote)
     executed = sb.read_json(wd, "executed.ipynb")
     return built, wd, executed, _hard_failure(child, sb.read_json(wd, ".mlopslab-run.json"), executed, run)
 
@@ -524,7 +525,7 @@ def run_probes(run: GradeRun, sub: Submission, uid: int|None, names: list[str]) 
             (wd/name).write_text(text); (wd/name).chmod(0o444)
         spec = _spec(run, wd, uid, 2 * run.limits.cell_timeout + 10, sub.student, code=str(wd/"submission_code.py"),
                      probes=str(wd/"probes.py"), names=[n], probe_timeout=run.limits.cell_timeout)
-        child = sb.run_child("probe", spec, wd)
+        child = sb.run_child("probe", spec, wd, run.zygote)
         r = sb.read_json(wd, f"{sb.PROBES}/{n}.json", 20_000_000)
         results[n] = r if isinstance(r, dict) else {"ok": False, "error": "timeout: the call did not finish" if child["killed"] else "the probe process died (os._exit, a crash or out of memory)"}
     shutil.rmtree(run.root/token, ignore_errors=True)
@@ -708,6 +709,7 @@ def _prepare(run: GradeRun, jobs: int) -> None:
     run.uids = Queue()
     for s in range(jobs): run.uids.put(s)
     if (run.checks_dir/"probes.py").exists(): run.probes_file = run.checks_dir/"probes.py"
+    run.zygote = sb.Zygote(run.root)
 
 # %% ../nbs/07_grading.ipynb #277df4f5
 def _grade_or_fail(run: GradeRun, sub: Submission, key: str) -> SubmissionResult:
@@ -769,7 +771,9 @@ def grade(week: int|str,                         # week number
     subs = find_submissions(submissions, spec)
     _prepare(run, jobs); run.hidden, run.keep = _hidden_paths(run, cfg, [Path(submissions)]), _public_paths(cfg)
     try: results = _batch(run, subs, jobs, force, progress)
-    finally: shutil.rmtree(run.root, ignore_errors=True)
+    finally:
+        run.zygote.close()
+        shutil.rmtree(run.root, ignore_errors=True)
     _report(results, run, time.monotonic() - t0)
     return results
 

@@ -4,7 +4,8 @@
 
 # %% ../nbs/07b_sandbox.ipynb #4cd98d5d
 from __future__ import annotations
-import ast, json, math, os, resource, secrets, shutil, signal, stat, subprocess, sys, time, types
+import ast, itertools, json, math, os, queue, resource, secrets, shutil, signal, stat, subprocess, sys, threading, time, types
+from typing import Callable
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -14,7 +15,7 @@ __all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 
            'covers', 'isolate', 'set_limits', 'drop_to', 'plain', 'Unplain', 'plain_dtype', 'unplain', 'read_untrusted',
            'read_json', 'record', 'record_source', 'export_code', 'enter', 'job_notebook', 'define', 'job_probe',
            'child_main', 'kill_sandbox', 'remove_cgroups', 'make_cgroups', 'cgroup_kind', 'child_env', 'run_child',
-           'make_workdir', 'give']
+           'make_workdir', 'give', 'zygote_main', 'Zygote']
 
 # %% ../nbs/07b_sandbox.ipynb #fe7a2136
 @dataclass
@@ -324,19 +325,19 @@ def _kill_uid(uid: int) -> None:
     "SIGKILL every process of `uid` at once: `kill -KILL -1` run as that uid."
     subprocess.run(["/bin/kill", "-KILL", "-1"], user=uid, group=uid, extra_groups=[], capture_output=True)
 
-def kill_sandbox(proc: subprocess.Popen, uid: int|None, token: str, cgroups: list[Path] = ()) -> None:
-    "Kill the child and everything it started; loop until nothing is left (a fork bomb keeps forking)."
+def kill_sandbox(pid: int, wait: Callable, uid: int|None, token: str, cgroups: list[Path] = ()) -> None:
+    "Kill the child `pid` and everything it started; loop until nothing is left (a fork bomb keeps forking)."
     for _ in range(50):
         if uid is not None: _kill_uid(uid); left = _uid_pids(uid)
         else:
-            for pid in [proc.pid, *_token_pids(token)]:
-                try: os.killpg(pid, signal.SIGKILL) if pid == proc.pid else os.kill(pid, signal.SIGKILL)
+            for p in [pid, *_token_pids(token)]:
+                try: os.killpg(p, signal.SIGKILL) if p == pid else os.kill(p, signal.SIGKILL)
                 except OSError: pass
             left = _token_pids(token)
         if not left: break
         time.sleep(0.05)
-    try: proc.wait(timeout=5)
-    except subprocess.TimeoutExpired: pass
+    try: wait(5)
+    except TimeoutError: pass
     remove_cgroups(cgroups)
 
 # %% ../nbs/07b_sandbox.ipynb #0c9f92f1
@@ -408,19 +409,33 @@ def _private(path: Path) -> int:
     "A file descriptor of `path`, created (or emptied) readable by its owner (root) only."
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 
-def run_child(job: str, spec: dict, workdir: Path) -> dict:
+def _start(job: str, spec: Path, log: Path, env: dict, cwd: Path, zygote: Zygote|None) -> tuple[int, Callable]:
+    "Start the child: forked by the zygote when there is one (and it is alive), else a fresh interpreter."
+    if zygote is not None:
+        try: return zygote.spawn(job, spec, log, env, cwd)
+        except OSError: pass
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.sandbox", job, str(spec)], cwd=cwd, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    def wait(timeout: float|None) -> int|None:
+        try: return proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired: raise TimeoutError from None
+    return proc.pid, wait
+
+def run_child(job: str, spec: dict, workdir: Path, zygote: Zygote|None = None) -> dict:
     "Run sandbox `job` with `spec`; returns {'killed': bool, 'seconds': float, 'rc': int|None}."
     token = secrets.token_hex(8)
     cgroups = make_cgroups(f"mlopslab-{token}", Limits(**spec["limits"])) if spec.get("uid") is not None else []
     spec_path = workdir.parent/f"{workdir.name}-{job}.json"   # outside the sandbox folder, root's only: the child reads it first
     with os.fdopen(_private(spec_path), "w") as f: json.dump({**spec, "cgroups": [str(d) for d in cgroups]}, f)
-    t0, log = time.monotonic(), os.fdopen(_private(workdir.parent/f"{workdir.name}-{job}.log"), "wb")
-    proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.sandbox", job, str(spec_path)], cwd=workdir.parent,
-                            env=child_env(workdir, token), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try: rc, killed = proc.wait(timeout=spec["limits"]["wall"]), False
-    except subprocess.TimeoutExpired: rc, killed = None, True
-    kill_sandbox(proc, spec.get("uid"), token, cgroups)
-    log.close()
+    log = workdir.parent/f"{workdir.name}-{job}.log"
+    os.close(_private(log))
+    t0 = time.monotonic()
+    # only notebook jobs fork from the zygote: a probe runs student code in the child itself, which must get a pristine interpreter
+    pid, wait = _start(job, spec_path, log, child_env(workdir, token), workdir.parent, zygote if job == "notebook" else None)
+    try: rc, killed = wait(spec["limits"]["wall"]), False
+    except TimeoutError: rc, killed = None, True
+    kill_sandbox(pid, wait, spec.get("uid"), token, cgroups)
     return {"killed": killed, "seconds": time.monotonic() - t0, "rc": rc}
 
 # %% ../nbs/07b_sandbox.ipynb #9aeb66cb
@@ -438,5 +453,107 @@ def give(path: Path, uid: int|None) -> None:
     "Hand a file the grader put into a sandbox folder over to the sandbox uid."
     if uid is not None: os.chown(path, uid, uid)
 
+# %% ../nbs/07b_sandbox.ipynb #07283494
+_BLOCKED = ("rfc3987_syntax", "pyarrow")   # see job_notebook: imports no notebook job needs
+
+def _send(msg: dict) -> None:
+    os.write(1, (json.dumps(msg) + "\n").encode())
+
+def _fork_job(req: dict) -> int:
+    "Fork one job from the zygote; returns its pid in the zygote (the child runs the job and exits)."
+    pid = os.fork()
+    if pid: return pid
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1); signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        log, nul = os.open(req["log"], os.O_WRONLY | os.O_APPEND), os.open(os.devnull, os.O_RDONLY)
+        os.dup2(nul, 0); os.dup2(log, 1); os.dup2(log, 2)
+        os.closerange(3, 65536)                       # nothing of the zygote's (its pipes) reaches the job
+        os.environ.clear(); os.environ.update(req["env"])
+        os.chdir(req["cwd"])
+        code = child_main([req["job"], req["spec"]])
+    except BaseException:
+        import traceback; traceback.print_exc()
+    finally:
+        try: sys.stdout.flush(); sys.stderr.flush()
+        finally: os._exit(code)
+
+def _reap(jobs: dict[int, int]) -> None:
+    "Report the exit code of every finished job."
+    while jobs:
+        try: pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError: return
+        if not pid: return
+        if pid in jobs: _send({"id": jobs.pop(pid), "exit": os.waitstatus_to_exitcode(status)})
+
+def zygote_main() -> int:
+    "Serve fork requests (JSON lines on stdin) until stdin closes; report pids and exit codes on stdout."
+    for heavy in _BLOCKED: sys.modules.setdefault(heavy, None)
+    import selectors, papermill, nbclient, mlopslab.labs   # noqa: F401  what every notebook job needs, loaded once
+    r, w = os.pipe(); os.set_blocking(r, False); os.set_blocking(w, False)
+    signal.set_wakeup_fd(w); signal.signal(signal.SIGCHLD, lambda *_: None)   # a finished job wakes the select
+    sel = selectors.DefaultSelector(); sel.register(0, selectors.EVENT_READ); sel.register(r, selectors.EVENT_READ)
+    jobs, buf = {}, b""
+    while True:
+        for key, _ in sel.select():
+            if key.fd == r:
+                try: os.read(r, 4096)
+                except BlockingIOError: pass
+                continue
+            data = os.read(0, 65536)
+            if not data: return 0
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                req = json.loads(line)
+                pid = _fork_job(req); jobs[pid] = req["id"]
+                _send({"id": req["id"], "pid": pid})
+        _reap(jobs)
+
+# %% ../nbs/07b_sandbox.ipynb #bf615ca4
+class Zygote:
+    "The grader's handle on a zygote process (see above)."
+    def __init__(self, folder: Path):
+        self._log = open(Path(folder)/"zygote.log", "wb")
+        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.sandbox", "zygote"], cwd=folder, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self._log, start_new_session=True)
+        self._lock, self._queues, self._ids = threading.Lock(), {}, itertools.count(1)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            try: msg = json.loads(line)
+            except ValueError: continue
+            if (q := self._queues.get(msg.get("id"))) is not None: q.put(msg)
+        for q in list(self._queues.values()): q.put({"dead": True})   # the zygote is gone: nobody waits forever
+
+    def spawn(self, job: str, spec: Path, log: Path, env: dict, cwd: Path) -> tuple[int, Callable]:
+        "Fork `job`; returns its pid and a `wait(timeout)` that gives its exit code or raises `TimeoutError`."
+        with self._lock:
+            rid = next(self._ids); q = self._queues[rid] = queue.Queue()
+            req = {"id": rid, "job": job, "spec": str(spec), "log": str(log), "env": env, "cwd": str(cwd)}
+            try: self.proc.stdin.write((json.dumps(req) + "\n").encode()); self.proc.stdin.flush()
+            except (BrokenPipeError, ValueError): raise OSError("the sandbox zygote is gone") from None
+        try: msg = q.get(timeout=30)
+        except queue.Empty: raise OSError("the sandbox zygote did not answer") from None
+        if "pid" not in msg: raise OSError("the sandbox zygote is gone")
+        done = []                                            # like Popen.wait: once it has ended, it answers at once
+        def wait(timeout: float|None) -> int|None:
+            if not done:
+                try: done.append(q.get(timeout=timeout).get("exit"))
+                except queue.Empty: raise TimeoutError from None
+                self._queues.pop(rid, None)
+            return done[0]
+        return msg["pid"], wait
+
+    def close(self) -> None:
+        "Stop the zygote (jobs it forked are the grader's to kill)."
+        try: self.proc.stdin.close()
+        except OSError: pass
+        try: self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
+        self._log.close()
+
 # %% ../nbs/07b_sandbox.ipynb #8d48741b
-if __name__ == "__main__": sys.exit(child_main(sys.argv[1:]))
+if __name__ == "__main__": sys.exit(zygote_main() if sys.argv[1:] == ["zygote"] else child_main(sys.argv[1:]))
