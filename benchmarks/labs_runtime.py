@@ -38,7 +38,7 @@ def peer(path: Path, ws: Path) -> tuple[float, bool]:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
-    from mlopslab.labs import find_labs, get_labs
+    from mlopslab.course.labs import find_labs, get_labs
     labs = find_labs()
     chosen = get_labs(argv, labs) if argv else labs
     print(f"{'week':>4}  {'mlopslab':>9}  {'nbconvert':>9}  {'ratio':>6}  {'budget':>6}  verdict")

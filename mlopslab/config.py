@@ -4,13 +4,14 @@
 
 # %% ../nbs/01_config.ipynb #7f7da990
 from __future__ import annotations
-import os
-from dataclasses import dataclass, field, fields, replace, asdict
+import os, re
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from .errors import ConfigError
 
 # %% auto #0
-__all__ = ['TARGETS', 'ENV_PREFIX', 'KERNEL_CONFIG', 'find_project', 'Config', 'get_config', 'tool_env', 'activate', 'describe']
+__all__ = ['TARGETS', 'ENV_PREFIX', 'KERNEL_CONFIG', 'find_project', 'Config', 'get_config', 'tool_env', 'activate',
+           'parse_pairs', 'describe', 'print_settings']
 
 # %% ../nbs/01_config.ipynb #1b884945
 def find_project(start: str|Path|None = None) -> Path:
@@ -127,8 +128,30 @@ def activate(cfg: Config|None = None) -> Config:
     os.environ.update(env)
     return cfg
 
+# %% ../nbs/01_config.ipynb #68af8b5f
+def parse_pairs(pairs: list[str]|None,  # `NAME=VALUE` strings, e.g. from `-p` or `--var`
+                typed: bool = True,     # read each value as YAML (`5000` an int, `true` a bool); False keeps strings
+               ) -> dict:
+    "`{name: value}` from `NAME=VALUE` strings; a malformed one raises a `ConfigError` that shows the form."
+    out = {}
+    for p in pairs or []:
+        k, sep, v = str(p).partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", k.strip()):
+            raise ConfigError(f"bad setting {p!r}", "settings are written NAME=VALUE, with no spaces around '='",
+                              "e.g. -p sample=5000 or --var allowed_cidr=203.0.113.7/32")
+        if typed:
+            import yaml
+            out[k.strip()] = yaml.safe_load(v) if v.strip() else ""
+        else: out[k.strip()] = v
+    return out
+
 # %% ../nbs/01_config.ipynb #6ea266b4
 def describe(cfg: Config|None = None) -> list[tuple[str, str, str]]:
-    "Rows of (environment variable, value, description) for every setting."
+    "Every setting: its `MLOPSLAB_*` variable, its value and what it is for."
     cfg = cfg or get_config()
     return [(ENV_PREFIX + f.name.upper(), str(getattr(cfg, f.name)), f.metadata["help"]) for f in fields(Config)]
+
+def print_settings(rows: list[tuple[str, str, str]]) -> int:
+    "Print `describe`'s rows as a table: variable, value, description."
+    for env, value, help in rows: print(f"{env:26} {value:40} {help}")
+    return 0

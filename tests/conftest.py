@@ -25,10 +25,10 @@ def run_cli(*args, env=None, timeout=120):
 
 def solve(nb: dict, spec, questions) -> dict:
     "`nb` (a student release) with the instructor's solution put back for `questions`."
-    from mlopslab import grading as g
-    sol = {g.directives(g.source(c)).get("exercise"): g.source(c) for c in spec.nb["cells"] if c["cell_type"] == "code"}
+    from mlopslab.course.labspec import directives, source
+    sol = {directives(source(c)).get("exercise"): source(c) for c in spec.nb["cells"] if c["cell_type"] == "code"}
     for c in nb["cells"]:
-        q = g.directives(g.source(c)).get("exercise")
+        q = directives(source(c)).get("exercise")
         if q in questions: c["source"] = sol[q]
     return nb
 

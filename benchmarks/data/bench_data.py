@@ -1,6 +1,6 @@
 """Data benchmarks (weeks 3-5), each beside a named peer measured in the same run.
 
-1. Validation of the full 336,776-row flights table: mlopslab.validate.validate (all rules, cross-column
+1. Validation of the full 336,776-row flights table: mlopslab.data.validate.validate (all rules, cross-column
    rules included) vs pandera DataFrameSchema.validate(lazy=True) with the same column rules (`to_pandera`).
    Target: ours <= 3 s.
 2. The week-5 pipeline on all 12 months (every row): `dvc repro` cold (every stage runs) vs warm (nothing
@@ -22,7 +22,7 @@ def main():
     a = ap.parse_args()
     from mlopslab.config import get_config, activate
     from mlopslab.data import load_flights
-    from mlopslab.validate import validate, to_pandera
+    from mlopslab.data.validate import validate, to_pandera
     cfg = activate(get_config())
     df = load_flights(cfg=cfg)
     rep = validate(df); assert rep.ok, str(rep)
@@ -30,11 +30,11 @@ def main():
     ours, ours_med = best(lambda: validate(df), a.repeat)
     peer, peer_med = best(lambda: schema.validate(df, lazy=True), a.repeat)
     print(f"validation, {len(df)} rows (best of {a.repeat}):")
-    print(f"  mlopslab.validate      {ours:6.2f} s  (median {ours_med:.2f})  target <= 3 s: {'OK' if ours <= 3 else 'OVER'}")
+    print(f"  mlopslab.data.validate      {ours:6.2f} s  (median {ours_med:.2f})  target <= 3 s: {'OK' if ours <= 3 else 'OVER'}")
     print(f"  pandera DataFrameSchema {peer:6.2f} s  (median {peer_med:.2f})  column rules only")
     print(f"  ratio pandera/ours     {peer/ours:6.2f}x")
 
-    from mlopslab.pipeline import create_pipeline, repro, PARAMS_YAML
+    from mlopslab.data.pipeline import create_pipeline, repro, PARAMS_YAML
     with tempfile.TemporaryDirectory(dir=cfg.workspace) as d:
         t = time.perf_counter(); p = create_pipeline(Path(d)/"pipe", months=range(1, a.months + 1), sample=None, cfg=cfg); setup = time.perf_counter() - t
         t = time.perf_counter(); ran = repro(p); cold = time.perf_counter() - t

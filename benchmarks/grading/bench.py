@@ -15,7 +15,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 OTTER_VENV = ROOT/".venv-otter"
 sys.path.insert(0, str(ROOT))
-from mlopslab import grading as g  # noqa: E402
+from mlopslab.course.grade import grade
+from mlopslab.course.labspec import directives, dumps, lab_for, make_lab, source
+from mlopslab.course.release import release_notebook
 
 SETUP = "import numpy as np\nvalues = np.arange(1, 11, dtype=float)"
 SOL = {"q1_mean": "mean = float(values.mean())",
@@ -46,18 +48,18 @@ def exercise(q: str, body: str) -> str:
 
 def write_lab(d: Path) -> Path:
     "The instructor notebook of the benchmark lab (week 92)."
-    return g.make_lab(d, 92, "bench", [("code", SETUP)] + [("code", exercise(q, SOL[q])) for q in SOL])
+    return make_lab(d, 92, "bench", [("code", SETUP)] + [("code", exercise(q, SOL[q])) for q in SOL])
 
 
 def write_submissions(d: Path, spec) -> None:
     "One notebook per variant: the release with each exercise's answer filled in."
     d.mkdir(parents=True, exist_ok=True)
     for name, answers in variants().items():
-        nb = g.release_notebook(spec)
+        nb = release_notebook(spec)
         for c in nb["cells"]:
-            q = g.directives(g.source(c)).get("exercise")
+            q = directives(source(c)).get("exercise")
             if q: c["source"] = exercise(q, answers[q])
-        (d/f"{name}.ipynb").write_text(g.dumps(nb))
+        (d/f"{name}.ipynb").write_text(dumps(nb))
 
 
 def otter_zip(path: Path) -> Path:
@@ -96,7 +98,7 @@ def otter_one(otter: Path, zp: Path, sub: Path, out: Path, timeout: float) -> tu
 def run_mlopslab(d: Path, jobs: int, timeout: float):
     "Grade with mlopslab; (scores, wall seconds, results)."
     t0 = time.monotonic()
-    res = g.grade(92, d/"subs", d/"mlopslab-out", jobs=jobs, timeout=timeout, labs=d/"labs", checks=HERE/"grading", force=True)
+    res = grade(92, d/"subs", d/"mlopslab-out", jobs=jobs, timeout=timeout, labs=d/"labs", checks=HERE/"grading", force=True)
     return {r.student: r.score for r in res}, time.monotonic() - t0, res
 
 
@@ -136,7 +138,7 @@ def main() -> None:
     a = ap.parse_args()
     d = Path(tempfile.mkdtemp(prefix="mlopslab-bench-"))
     try:
-        spec = g.lab_for(92, write_lab(d/"labs").parent)
+        spec = lab_for(92, write_lab(d/"labs").parent)
         write_submissions(d/"subs", spec)
         zp = otter_zip(d/"autograder.zip")
         ml, ml_wall, ml_res = run_mlopslab(d, a.jobs, a.timeout)

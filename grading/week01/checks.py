@@ -3,7 +3,7 @@
 Expected values are recomputed here from the data and the run's parameters; student values arrive as
 plain data (recorded variables, probe results, rows of the submission's MLflow database).
 """
-from mlopslab.grading import hidden, close
+from mlopslab.course.checks import hidden, close
 
 
 def _expected_rate(ctx) -> float:

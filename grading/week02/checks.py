@@ -1,7 +1,7 @@
 "Hidden checks of week 2 (never shipped): cloud cost, module variables, reading a plan, outputs, teardown."
 import datetime as dt
 import re
-from mlopslab.grading import hidden, close
+from mlopslab.course.checks import hidden, close
 
 TARGETS = ("local", "chameleon", "gcp", "aws")
 

@@ -7,7 +7,7 @@ MD5 is too), and the files the notebook left behind are read as trusted copies (
 """
 import hashlib, re
 import yaml
-from mlopslab.grading import hidden, close
+from mlopslab.course.checks import hidden, close
 
 REPO = "ws/week03/datarepo"            # the lab's repo, relative to the graded notebook's folder (workspace ws/)
 REMOTE = "ws/dvc-remote"               # the local DVC remote of that workspace
@@ -24,13 +24,14 @@ def _expected(ctx) -> dict:
     rows, seed, trees = _params(ctx)
     def compute():
         import io, pandas as pd
-        from mlopslab import data, train
+        from mlopslab import data
+        from mlopslab.model import zoo
         jan, feb = (data.load_flights(months=m, sample=rows, seed=seed) for m in (1, 2))
         def md5(df):
             buf = io.BytesIO(); df.to_parquet(buf, index=False); return hashlib.md5(buf.getvalue()).hexdigest()
         tr, te = data.time_split(data.labelled(jan), test_size=0.2)
-        model = train.baseline(seed=seed, n_estimators=trees).fit(*data.xy(tr))
-        return dict(v1=md5(jan), v2=md5(pd.concat([jan, feb], ignore_index=True)), auc_v1=train.evaluate(model, *data.xy(te))["auc"])
+        model = zoo.forest(seed=seed, n_estimators=trees).fit(*data.xy(tr))
+        return dict(v1=md5(jan), v2=md5(pd.concat([jan, feb], ignore_index=True)), auc_v1=zoo.evaluate(model, *data.xy(te))["auc"])
     return ctx.cache(f"week03-{rows}-{seed}-{trees}", compute)
 
 

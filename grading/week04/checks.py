@@ -5,7 +5,7 @@ the grader's own July batch, the corruptions are regenerated and validated here,
 notebook left behind are read as trusted copies (`ctx.file`).
 """
 import json, math, re
-from mlopslab.grading import hidden
+from mlopslab.course.checks import hidden
 
 QUARANTINE = "ws/quarantine"           # the workspace's quarantine, relative to the graded notebook's folder
 FOLDER = re.compile(r"[\w.\-]+")
@@ -27,7 +27,7 @@ def _batches(ctx) -> tuple:
 
 def _rule(d) -> "Column":
     "A `Column` rebuilt from the recorded plain fields of the student's temp rule (nothing else is accepted)."
-    from mlopslab.validate import Column, KINDS
+    from mlopslab.data.validate import Column, KINDS
     assert isinstance(d, dict) and set(d) == {"kind", "nullable", "min", "max", "allowed"}, "temp_rule is not a Column's fields"
     num = lambda v: v is None or (type(v) in (int, float) and math.isfinite(v))
     assert d["kind"] in KINDS and type(d["nullable"]) is bool and num(d["min"]) and num(d["max"]), "the temp rule has fields of the wrong type"
@@ -38,7 +38,7 @@ def _rule(d) -> "Column":
 @hidden("q1_extend_schema", record=["temp_rule", "clean_ok", "hot_failures"])
 def temp_rule_catches_exactly_the_broken_readings(ctx):
     "your temp rule, re-run by the grader, passes the real July batch and flags exactly the ten 500 F readings; your results agree"
-    from mlopslab.validate import validate, FLIGHTS_SCHEMA
+    from mlopslab.data.validate import validate, FLIGHTS_SCHEMA
     _, batch, hot = _batches(ctx)
     schema = {**FLIGHTS_SCHEMA, "temp": _rule(ctx.value("temp_rule"))}
     assert validate(batch, schema=schema).ok, "the real July batch fails your temp rule (is the range too narrow, or temp not nullable?)"
@@ -51,7 +51,7 @@ def temp_rule_catches_exactly_the_broken_readings(ctx):
 @hidden("q2_catch", record=["caught"])
 def every_corruption_caught_by_its_rule(ctx):
     "caught is, for every corruption, the sorted rules that fail it against the reference, as recomputed by the grader"
-    from mlopslab.validate import CORRUPTIONS, corrupt, validate
+    from mlopslab.data.validate import CORRUPTIONS, corrupt, validate
     p = ctx.params or {}
     seed = int(p.get("seed", 42))
     reference, batch, _ = _batches(ctx)      # outside the next ctx.cache: its lock is not reentrant
@@ -67,7 +67,7 @@ def every_corruption_caught_by_its_rule(ctx):
 @hidden("q3_quarantine", record=["accepted", "rejected", "quarantined"])
 def only_clean_batch_accepted(ctx):
     "only the clean batch is accepted; every corrupted and the truncated file has its own quarantine folder holding it and its failing report"
-    from mlopslab.validate import CORRUPTIONS
+    from mlopslab.data.validate import CORRUPTIONS
     expected = sorted([*CORRUPTIONS, "truncated"])
     assert ctx.value("accepted") == ["clean"], "only the clean batch should be accepted"
     assert ctx.value("rejected") == expected, "every corrupted and the truncated file should be rejected"

@@ -7,7 +7,7 @@ recomputes in this process from the run's parameters.
 """
 import json
 import yaml
-from mlopslab.grading import hidden
+from mlopslab.course.checks import hidden
 
 PROJ = "ws/week05/pipeline"            # the lab's pipeline, relative to the graded notebook's folder (workspace ws/)
 STAGES = ["ingest", "validate", "featurize", "split", "train"]

@@ -13,7 +13,7 @@ A task may land on a fresh worker, so it carries everything it needs, and every 
    `git add -A` stages only these) when it changed, and `git push`.
 
 A failing stage (e.g. `validate` on a bad batch) fails its task and Airflow does not run the ones after it; nothing
-is pushed or committed. New batches enter the repo through the gate (`mlopslab.pipeline.add_batch`, which validates,
+is pushed or committed. New batches enter the repo through the gate (`mlopslab.data.pipeline.add_batch`, which validates,
 `dvc add`s and commits them; then `dvc push` and `git push`), never by copying a file into batches/.
 Schedule: monthly, as new batches arrive. The worker needs a clone of the repo at PIPELINE_DIR with push rights, the
 course environment, and the cloud plugin of the remote (`pip install -e '.[cloud]' -c constraints.txt`).

@@ -1,5 +1,5 @@
 "Hidden checks of the synthetic benchmark lab (week 92): the same verdicts as the otter tests in bench.py."
-from mlopslab.grading import hidden, close
+from mlopslab.course.checks import hidden, close
 
 
 @hidden("q1_mean", record=["mean"])
