@@ -226,6 +226,7 @@ def _health(url: str) -> int|None:
 @pytest.mark.slow
 @needs_terraform
 def test_local_apply_and_destroy_for_real(cfg):
+    cfg = get_config(workspace=cfg.workspace, mlflow_port=stack.free_port())   # a port of its own: other suites may use 5000
     t0 = time.monotonic()
     outs = infra.apply("local", {"owner": "tester"}, cfg, auto_approve=True, progress=None)
     t_apply = time.monotonic() - t0
@@ -233,6 +234,7 @@ def test_local_apply_and_destroy_for_real(cfg):
         assert OUTPUTS <= set(outs) and outs["tags"]["owner"] == "tester"
         assert _health(outs["mlflow_url"]) == 200, "MLflow answers at the output URL"
         assert [s["name"] for s in stack.status(cfg)] == ["mlflow"]
+        pid = stack.status(cfg)[0]["pid"]
         bucket = Path(outs["bucket"].removeprefix("file://"))
         assert bucket.is_dir() and "owner=tester" in (bucket/".tags").read_text()
         assert sorted(infra.state_resources("local", cfg)) == ["terraform_data.bucket", "terraform_data.stack"]
@@ -243,7 +245,8 @@ def test_local_apply_and_destroy_for_real(cfg):
         gone = infra.destroy("local", cfg=cfg, auto_approve=True, progress=None)
         t_destroy = time.monotonic() - t1
     assert sorted(gone) == ["terraform_data.bucket", "terraform_data.stack"]
-    assert stack.status(cfg) == [] and _health(outs["mlflow_url"]) is None, "the services are gone"
+    assert stack.status(cfg) == [] and not stack._alive(pid), "MLflow's process group is gone"
+    assert _health(outs["mlflow_url"]) is None, "nothing answers at its URL"
     assert not bucket.exists()
     assert not list(cfg.workspace.rglob("*.tfstate*")) and not modules.run_dir("local", cfg).exists(), "no state left behind"
     print(f"local apply {t_apply:.1f} s, destroy {t_destroy:.1f} s")
