@@ -19,7 +19,7 @@ from .results import (CheckResult, QuestionResult, SubmissionResult, feedback, h
 from .sandbox.isolate import Limits, contention, is_root, protections
 from .preflight import PROTECTIONS, canary_error, check_protections, environment_problems
 from .sandbox.records import RECORDS, read_json, record_source
-from .sandbox.child import PROBES, JobSpec, export_code, give, make_workdir, run_child
+from .sandbox.child import PROBES, JobSpec, export_code, give, make_workdir, needed_modules, run_child
 from .sandbox.zygote import Zygote
 
 # %% auto #0
@@ -334,7 +334,8 @@ def _prepare(run: GradeRun, jobs: int) -> None:
     run.uids = Queue()
     for s in range(jobs): run.uids.put(s)
     if (run.checks_dir/"probes.py").exists(): run.probes_file = run.checks_dir/"probes.py"
-    run.zygote = Zygote(run.root)
+    code = export_code([source(c) for c in run.spec.nb["cells"] if c.get("cell_type") == "code"])   # the instructor's: trusted
+    run.zygote = Zygote(run.root, needed_modules(code, run.probes_file.read_text() if run.probes_file else ""))
 
 # %% ../../nbs/course/07_grade.ipynb #277df4f5
 def _grade_or_fail(run: GradeRun, sub: Submission, key: str) -> SubmissionResult:

@@ -80,6 +80,18 @@ def test_a_limit_hit_on_a_saturated_machine_is_not_graded_and_not_cached(tmp_pat
     assert r.status == "graded" and r.score == 1 and by["q2_nap"].status == "timeout" and "wall clock" in by["q2_nap"].reason, r
 
 
+def test_a_job_that_cannot_start_is_not_graded_and_the_batch_goes_on(tmp_path, monkeypatch):
+    (tmp_path/"subs").mkdir(); shutil.copy(LABS/"week91_toy.ipynb", tmp_path/"subs"/"ann.ipynb")
+    calls = []
+    def dead(spec, zygote=None):                       # the sandbox job dies before papermill starts: nothing written
+        calls.append(spec.job); return {"killed": False, "seconds": 0.0, "rc": 1}
+    monkeypatch.setattr(grade_module, "run_child", dead)
+    res = grade(91, tmp_path/"subs", tmp_path/"out", labs=LABS, checks=CHECKS, jobs=1, unsafe=not is_root(), progress=False, preflight=False)
+    assert [(r.status, r.score) for r in res] == [("not graded", 0.0)] and "before the notebook's first cell started" in res[0].message
+    assert calls == ["notebook"] * 3                                       # retried as it was, then reported
+    assert "0 graded, 0 invalid, 1 not graded" in (tmp_path/"out"/"summary.md").read_text()
+
+
 @pytest.mark.slow
 def test_cpu_limit_per_cell_stops_a_busy_loop_and_keeps_the_rest(tmp_path):
     labs = sleeping_lab(tmp_path)

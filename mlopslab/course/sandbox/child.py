@@ -12,8 +12,9 @@ from .isolate import Limits, isolate, set_limits, drop_to, make_cgroups, remove_
 from .records import plain
 
 # %% auto #0
-__all__ = ['CPU_LIMIT', 'PROBES', 'JOBS', 'JobSpec', 'export_code', 'enter', 'cpu_limit_startup', 'job_notebook', 'define',
-           'job_probe', 'child_main', 'kill_sandbox', 'child_env', 'run_child', 'make_workdir', 'give']
+__all__ = ['CPU_LIMIT', 'PROBES', 'JOBS', 'JobSpec', 'export_code', 'enter', 'cpu_limit_startup', 'job_notebook',
+           'needed_modules', 'define', 'job_probe', 'child_main', 'kill_sandbox', 'child_env', 'run_child',
+           'make_workdir', 'give']
 
 # %% ../../../nbs/course/sandbox/03_child.ipynb #e9994966
 @dataclass
@@ -145,6 +146,16 @@ def _needed(node: ast.Import|ast.ImportFrom, used: set[str]) -> bool:
     "Whether an import binds a name the other statements use (star and __future__ imports always count)."
     if isinstance(node, ast.ImportFrom) and node.module == "__future__": return True
     return any(a.name == "*" or (a.asname or a.name).split(".")[0] in used for a in node.names)
+
+def needed_modules(code: str, extra: str = "") -> list[str]:
+    "Modules that the definitions in `code` use (the imports `define` would run), and every module `extra` imports anywhere."
+    body, mods = ast.parse(code).body, set()
+    used = {n.id for node in body if not isinstance(node, (ast.Import, ast.ImportFrom)) for n in ast.walk(node) if isinstance(n, ast.Name)}
+    nodes = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom)) and _needed(n, used)] + list(ast.walk(ast.parse(extra)))
+    for n in nodes:
+        if isinstance(n, ast.Import): mods |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and n.module and not n.level and n.module != "__future__": mods.add(n.module)
+    return sorted(mods)
 
 def define(path: str, name: str = "submission") -> tuple[types.ModuleType, list[str]]:
     "Module `name` from the code at `path`, run one top-level statement at a time; also the errors of those that raised."
