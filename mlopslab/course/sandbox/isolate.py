@@ -18,7 +18,7 @@ __all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 
 class Limits:
     "What one sandboxed run may use."
     cell_timeout: float = 60     # CPU seconds per notebook cell (the kernel's RLIMIT_CPU, raised before each cell)
-    stretch: float = 3.0         # papermill's wall-clock limit per cell is cell_timeout x stretch (a backstop for sleeping cells)
+    stretch: float = 2.0         # papermill's wall-clock limit per cell is cell_timeout x stretch (a backstop for sleeping cells)
     wall: float = 600            # seconds for the whole run (the process tree is killed after it)
     memory_mb: int = 4096        # memory of the whole job (cgroup, where available) and address space per process (RLIMIT_AS)
     nproc: int = 512             # processes + threads of the job (RLIMIT_NPROC of its own uid, and the cgroup's pids.max)
