@@ -110,9 +110,12 @@ def otter_one(otter: Path, zp: Path, sub: Path, out: Path, timeout: float) -> tu
     o, t0 = out/sub.stem, time.monotonic()
     o.mkdir(parents=True, exist_ok=True)
     try:
-        subprocess.run([str(otter), "run", "-a", str(zp), "-o", str(o), "--no-logo", str(sub)], capture_output=True, timeout=timeout, cwd=o)
+        r = subprocess.run([str(otter), "run", "-a", str(zp), "-o", str(o), "--no-logo", str(sub)], capture_output=True, text=True, timeout=timeout, cwd=o)
     except subprocess.TimeoutExpired:
         return sub.stem, None, time.monotonic() - t0
+    if not (o/"results.json").exists():          # otter itself failed: no score to compare, so the run cannot pass
+        print(f"otter failed on {sub.name} (exit {r.returncode}): {r.stderr.strip().splitlines()[-1:] }", file=sys.stderr)
+        return sub.stem, {"otter failed": 0.0}, time.monotonic() - t0
     res = json.loads((o/"results.json").read_text())
     return sub.stem, {t["name"]: float(t.get("score", 0.0)) for t in res["tests"] if t["name"] in OTTER_TESTS}, time.monotonic() - t0   # not its "Public Tests" summary
 
