@@ -124,7 +124,7 @@ def _hard_failure(child: dict, status: dict|None, executed: dict|None, run: Grad
     "(cell, (status, reason)) when the run stopped early: timeout, dead kernel, killed; None when it ran to the end."
     ename = status.get("ename") if isinstance(status, dict) else None
     if child["killed"]: why = ("timeout", f"the run hit the wall-clock limit of {run.limits.wall:g} s in this cell")
-    elif ename == "Timeout": why = ("timeout", f"the cell waited longer than {spec.limits.cell_timeout * spec.limits.stretch:.0f} s of wall clock (sleeping or blocked)")
+    elif ename == "Timeout": why = ("timeout", f"the cell neither used up its {spec.limits.cell_timeout:g} s of CPU time nor ended within {spec.limits.cell_timeout * spec.limits.stretch:.0f} s of wall clock (sleeping, blocked, or starved of CPU)")
     elif ename == "DeadKernel": why = ("crashed", "the kernel died in this cell (os._exit, a crash or out of memory)")
     elif not isinstance(status, dict): why = ("crashed", "the notebook runner was killed in this cell")
     elif status.get("status") == "failed" and _last_started(executed) is None: return None, ("crashed", f"the notebook runner failed: {ename}: {str(status.get('evalue'))[:200]}")
@@ -165,8 +165,8 @@ def _compute(executed: dict|None, only: int|None = None) -> float:
 def _infra(fail: tuple[int|None, tuple[str, str]]) -> str:
     "Why a stopped run is the grader's fault, not the student's ('' when it is the student's)."
     if fail[0] is None: return "the sandbox job stopped before the notebook's first cell started"
-    # Only the run's own wall clock: a cell's backstop (cell_timeout x stretch) is passed only by a cell that got less than
-    # 1/stretch of a core all along, i.e. that slept or blocked (a busy but runnable cell uses up its CPU time first).
+    # Only the run's own wall clock: a cell's backstop (cell_timeout x stretch) is passed by a cell that got less than
+    # 1/stretch of a core all along: one that slept or blocked, or (on a machine far beyond saturation) one starved of CPU.
     if fail[1][1].startswith("the run hit") and (c := contention()) >= SATURATED: return f"{fail[1][1]}, while the machine was saturated (CPU contention {c:.2f})"
     return ""
 

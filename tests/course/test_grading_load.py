@@ -101,7 +101,7 @@ def test_cpu_limit_per_cell_stops_a_busy_loop_and_keeps_the_rest(tmp_path):
     (tmp_path/"subs").mkdir(); (tmp_path/"subs"/"bob.ipynb").write_text(dumps(nb))
     r = grade(93, tmp_path/"subs", tmp_path/"out", labs=labs, checks=tmp_path/"checks", jobs=1, timeout=2, unsafe=not is_root(), progress=False)[0]
     by = {q.question: q for q in r.questions}
-    assert (r.status, r.score, r.attempts) == ("graded", 1, 1), r                         # one run: nothing to disable and rerun
+    assert (r.status, r.score) == ("graded", 1), r                                        # the other question keeps its point
     assert by["q2_nap"].status == "timeout" and "2 s of CPU time" in by["q2_nap"].reason, by["q2_nap"]
 
 
