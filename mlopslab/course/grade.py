@@ -16,14 +16,15 @@ from .checks import Context, HiddenCheck, check_coverage, load_checks
 from .submissions import Submission, find_submissions
 from .results import (CheckResult, QuestionResult, SubmissionResult, feedback, histogram, result_from_dict,
                                      summary, write_gradebook)
-from .sandbox.isolate import Limits, is_root, protections
+from .sandbox.isolate import Limits, contention, is_root, protections
+from .preflight import PROTECTIONS, canary_error, check_protections, environment_problems
 from .sandbox.records import RECORDS, read_json, record_source
-from .sandbox.child import PROBES, JobSpec, export_code, give, make_workdir, run_child
+from .sandbox.child import PROBES, JobSpec, export_code, give, make_workdir, needed_modules, run_child
 from .sandbox.zygote import Zygote
 
 # %% auto #0
-__all__ = ['PUBLIC_FOLDERS', 'Built', 'build', 'GradeRun', 'Outcome', 'run_notebook', 'run_probes', 'run_hidden',
-           'score_question', 'grade_one', 'default_out', 'grade', 'print_grades']
+__all__ = ['SATURATED', 'PUBLIC_FOLDERS', 'Built', 'build', 'GradeRun', 'NotGraded', 'Outcome', 'run_notebook', 'run_probes',
+           'run_hidden', 'score_question', 'grade_one', 'default_out', 'grade', 'print_grades']
 
 # %% ../../nbs/course/07_grade.ipynb #52516cae
 @dataclass
@@ -100,9 +101,18 @@ class GradeRun:
         return out
 
 # %% ../../nbs/course/07_grade.ipynb #a8d60b4b
-def _spec(run: GradeRun, job: str, wd: Path, uid: int|None, wall: float, student: str, **kw) -> JobSpec:
-    "The sandbox job of one run of `student`'s submission in `wd`, within `wall` seconds."
-    return JobSpec(job, str(wd), student, replace(run.limits, wall=max(1.0, wall)), uid, run.hidden, run.keep, **kw)
+SATURATED = 0.6   # `contention` from which a limit hit is the machine's doing, not the student's
+
+class NotGraded(Exception):
+    "The grader's infrastructure failed a submission (a job that could not start, a limit hit on a saturated machine): no score, no cache."
+
+def _stretch() -> float:
+    "How much longer than usual a wall-clock limit may take now: 1 on an idle machine, 2 when it is saturated."
+    return 1 + min(contention(), 1.0)
+
+def _spec(run: GradeRun, job: str, wd: Path, uid: int|None, wall: float, student: str, stretch: float = 1.0, **kw) -> JobSpec:
+    "The sandbox job of one run of `student`'s submission in `wd`, within `wall` seconds (the per-cell wall limit times `stretch`)."
+    return JobSpec(job, str(wd), student, replace(run.limits, wall=max(1.0, wall), stretch=run.limits.stretch * stretch), uid, run.hidden, run.keep, **kw)
 
 def _last_started(executed: dict|None) -> int|None:
     "Index (from its `c<i>` id) of the last cell papermill started."
@@ -110,13 +120,14 @@ def _last_started(executed: dict|None) -> int|None:
     ids = [int(i[1:]) for i in started if re.fullmatch(r"c\d+", str(i))]
     return ids[-1] if ids else None
 
-def _hard_failure(child: dict, status: dict|None, executed: dict|None, run: GradeRun) -> tuple[int|None, tuple[str, str]]|None:
+def _hard_failure(child: dict, status: dict|None, executed: dict|None, run: GradeRun, spec: JobSpec) -> tuple[int|None, tuple[str, str]]|None:
     "(cell, (status, reason)) when the run stopped early: timeout, dead kernel, killed; None when it ran to the end."
     ename = status.get("ename") if isinstance(status, dict) else None
     if child["killed"]: why = ("timeout", f"the run hit the wall-clock limit of {run.limits.wall:g} s in this cell")
-    elif ename == "Timeout": why = ("timeout", f"the cell ran longer than the {run.limits.cell_timeout:g} s limit")
+    elif ename == "Timeout": why = ("timeout", f"the cell neither used up its {spec.limits.cell_timeout:g} s of CPU time nor ended within {spec.limits.cell_timeout * spec.limits.stretch:.0f} s of wall clock (sleeping, blocked, or starved of CPU)")
     elif ename == "DeadKernel": why = ("crashed", "the kernel died in this cell (os._exit, a crash or out of memory)")
     elif not isinstance(status, dict): why = ("crashed", "the notebook runner was killed in this cell")
+    elif status.get("status") == "failed" and _last_started(executed) is None: return None, ("crashed", f"the notebook runner failed: {ename}: {str(status.get('evalue'))[:200]}")
     else: return None
     return _last_started(executed), why
 
@@ -139,10 +150,10 @@ def _attempt(run: GradeRun, sub: Submission, uid, disabled: dict, wall: float, t
     (wd/"submission.ipynb").write_text(dumps(built.nb)); give(wd/"submission.ipynb", uid)
     for rel in run.spec.lab.meta.get("inputs", []) or []:
         (wd/rel).parent.mkdir(parents=True, exist_ok=True); shutil.copyfile(Path(run.spec.lab.path).parent/rel, wd/rel); give(wd/rel, uid)
-    spec = _spec(run, "notebook", wd, uid, wall, sub.student, notebook=str(wd/"submission.ipynb"), output=str(wd/"executed.ipynb"), parameters=run.params)
+    spec = _spec(run, "notebook", wd, uid, wall, sub.student, _stretch(), notebook=str(wd/"submission.ipynb"), output=str(wd/"executed.ipynb"), parameters=run.params)
     child = run_child(spec, run.zygote)
     executed = read_json(wd, "executed.ipynb")
-    return built, wd, executed, _hard_failure(child, read_json(wd, ".mlopslab-run.json"), executed, run)
+    return built, wd, executed, _hard_failure(child, read_json(wd, ".mlopslab-run.json"), executed, run, spec)
 
 # %% ../../nbs/course/07_grade.ipynb #fdf4edef
 def _compute(executed: dict|None, only: int|None = None) -> float:
@@ -151,14 +162,26 @@ def _compute(executed: dict|None, only: int|None = None) -> float:
     ds = [c.get("metadata", {}).get("papermill", {}).get("duration") for c in cells]
     return float(sum(d for d in ds if isinstance(d, (int, float)) and d >= 0))
 
+def _infra(fail: tuple[int|None, tuple[str, str]]) -> str:
+    "Why a stopped run is the grader's fault, not the student's ('' when it is the student's)."
+    if fail[0] is None: return "the sandbox job stopped before the notebook's first cell started"
+    # Only the run's own wall clock: a cell's backstop (cell_timeout x stretch) is passed by a cell that got less than
+    # 1/stretch of a core all along: one that slept or blocked, or (on a machine far beyond saturation) one starved of CPU.
+    if fail[1][1].startswith("the run hit") and (c := contention()) >= SATURATED: return f"{fail[1][1]}, while the machine was saturated (CPU contention {c:.2f})"
+    return ""
+
 def run_notebook(run: GradeRun, sub: Submission, uid: int|None) -> Outcome:
-    "Run `sub` in the sandbox, disabling cells that time out or crash and retrying, within the wall clock."
+    "Run `sub` in the sandbox, disabling cells that time out or crash and retrying, within the wall clock; `NotGraded` when the infrastructure failed it 3 times."
     disabled, deadline, token, lost = {}, time.monotonic() + run.limits.wall, secrets.token_hex(8), 0.0
-    attempt = 0
+    attempt, infra = 0, []
     while True:
         attempt += 1
         built, wd, executed, fail = _attempt(run, sub, uid, disabled, deadline - time.monotonic(), token)
-        if fail is None or fail[0] is None or fail[0] in disabled: break
+        if fail is not None and (why := _infra(fail)):        # retried as it was, nothing disabled
+            infra.append(why)
+            if len(infra) >= 3 or deadline - time.monotonic() < 1: raise NotGraded(f"not graded: {why} ({len(infra)} attempts); grade again")
+            continue
+        if fail is None or fail[0] in disabled: break
         disabled[fail[0]] = fail[1]
         lost += _compute(executed, fail[0])   # the student's own compute in the cell that was stopped
         if deadline - time.monotonic() < 1 or attempt > len(built.nb["cells"]): built = build(sub.nb, run.spec, run.records, disabled); break
@@ -177,9 +200,13 @@ def run_probes(run: GradeRun, sub: Submission, uid: int|None, names: list[str]) 
         wd = make_workdir(run.root, token, uid)
         for name, text in (("submission_code.py", code), ("probes.py", run.probes_file.read_text())):   # grading/ is hidden: a copy
             (wd/name).write_text(text); (wd/name).chmod(0o444)
-        spec = _spec(run, "probe", wd, uid, 2 * run.limits.cell_timeout + 10, sub.student, code=str(wd/"submission_code.py"),
-                     probes=str(wd/"probes.py"), names=[n], probe_timeout=run.limits.cell_timeout)
-        child = run_child(spec, run.zygote)
+        for tries in range(3):   # the probe's own limit is CPU time; its wall clock stretches with the load, and a kill on a saturated machine is retried
+            stretch = _stretch()
+            spec = _spec(run, "probe", wd, uid, (2 * run.limits.cell_timeout + 10) * stretch, sub.student, code=str(wd/"submission_code.py"),
+                         probes=str(wd/"probes.py"), names=[n], probe_timeout=run.limits.cell_timeout)
+            child = run_child(spec, run.zygote)
+            if not (child["killed"] and contention() >= SATURATED): break
+            if tries == 2: raise NotGraded(f"not graded: the probe {n} hit its wall-clock limit 3 times while the machine was saturated; grade again")
         r = read_json(wd, f"{PROBES}/{n}.json", 20_000_000)
         results[n] = r if isinstance(r, dict) else {"ok": False, "error": "timeout: the call did not finish" if child["killed"] else "the probe process died (os._exit, a crash or out of memory)"}
     shutil.rmtree(run.root/token, ignore_errors=True)
@@ -204,6 +231,7 @@ def _cell_problem(i: int, o: Outcome, cells: dict[int, dict]) -> tuple[str, str]
     if i in o.disabled: return o.disabled[i]
     if o.executed is None: return ("error", "the executed notebook could not be read back: more than 50 MB of output, or the run was killed before it saved")
     errs = _errors(cells.get(i))
+    if errs and errs[0].startswith("CPUTimeLimit: "): return ("timeout", errs[0].split(": ", 1)[1])   # the kernel's CPU limit per cell
     if errs: return ("memory" if errs[0].startswith("MemoryError") else "error", f"your cell raised {errs[0]}")
     if not _ran(cells.get(i)): return ("not-run", "the cell did not run (an earlier cell stopped the notebook)")
     return None
@@ -287,7 +315,7 @@ def _cached(run: GradeRun, sub: Submission, key: str) -> SubmissionResult|None:
     p = run.out/"results"/f"{sub.student}.json"
     try: d = json.loads(p.read_text())
     except (OSError, ValueError): return None
-    return result_from_dict(d) if d.get("key") == key else None
+    return result_from_dict(d) if d.get("key") == key and d.get("status") in ("graded", "invalid") else None   # "not graded" is never kept
 
 # %% ../../nbs/course/07_grade.ipynb #a319751a
 PUBLIC_FOLDERS = ("infra",)   # parts of the project a lab may read inside the sandbox (Terraform modules: no answers)
@@ -308,16 +336,19 @@ def _prepare(run: GradeRun, jobs: int) -> None:
     run.uids = Queue()
     for s in range(jobs): run.uids.put(s)
     if (run.checks_dir/"probes.py").exists(): run.probes_file = run.checks_dir/"probes.py"
-    run.zygote = Zygote(run.root)
+    code = export_code([source(c) for c in run.spec.nb["cells"] if c.get("cell_type") == "code"])   # the instructor's: trusted
+    run.zygote = Zygote(run.root, needed_modules(code, run.probes_file.read_text() if run.probes_file else ""))
 
 # %% ../../nbs/course/07_grade.ipynb #277df4f5
 def _grade_or_fail(run: GradeRun, sub: Submission, key: str) -> SubmissionResult:
-    "Grade `sub`; an error of the grader itself becomes an invalid result, never a stopped batch."
-    if sub.problem: r = SubmissionResult(sub.student, sub.path.name, "invalid", 0.0, sum(q.points for q in run.spec.questions.values()), message=sub.problem)
+    "Grade `sub`; a failure of the grader itself becomes a 'not graded' result (no score, not cached), never a stopped batch."
+    mx = sum(q.points for q in run.spec.questions.values())
+    if sub.problem: r = SubmissionResult(sub.student, sub.path.name, "invalid", 0.0, mx, message=sub.problem)
     else:
         try: r = grade_one(run, sub)
-        except Exception as e: r = SubmissionResult(sub.student, sub.path.name, "invalid", 0.0, sum(q.points for q in run.spec.questions.values()), message=f"could not be graded: {type(e).__name__}: {e}")
-    r.key = key
+        except NotGraded as e: r = SubmissionResult(sub.student, sub.path.name, "not graded", 0.0, mx, message=str(e))
+        except Exception as e: r = SubmissionResult(sub.student, sub.path.name, "not graded", 0.0, mx, message=f"could not be graded: {type(e).__name__}: {e}")
+    r.key = key if r.status != "not graded" else ""
     try:
         (run.out/"results"/f"{r.student}.json").write_text(json.dumps(asdict(r), indent=1))
         (run.out/"feedback"/f"{r.student}.md").write_text(feedback(r, run.spec))
@@ -335,7 +366,7 @@ def _batch(run: GradeRun, subs: list[Submission], jobs: int, force: bool, progre
         for f in as_completed(futs):
             s = futs[f]
             try: done[s.student] = f.result()
-            except Exception as e: done[s.student] = SubmissionResult(s.student, s.path.name, "invalid", 0.0, sum(q.points for q in run.spec.questions.values()), message=f"could not be graded: {type(e).__name__}: {e}")
+            except Exception as e: done[s.student] = SubmissionResult(s.student, s.path.name, "not graded", 0.0, sum(q.points for q in run.spec.questions.values()), message=f"could not be graded: {type(e).__name__}: {e}")
             bar.update()
     return [done[s.student] for s in subs]
 
@@ -356,9 +387,12 @@ def grade(week: int,                            # week number
           labs: Path|None = None,               # folder of instructor notebooks (default: nbs/labs)
           checks: Path|None = None,             # folder holding the weekNN/ hidden checks (default: grading/)
           unsafe: bool = False,                 # grade without root, so without isolation (only notebooks you trust)
+          require: list[str]|None = None,       # protections to insist on: rlimits, uid, nproc, memory, cpu-share, network, hidden, or all
+          preflight: bool = True,               # grade the instructor notebook first and stop unless it scores full marks (--no-preflight: skip it)
           cfg: Config|None = None, progress: bool = True) -> list[SubmissionResult]:
     "Grade every notebook in `submissions` for `week`; writes grades.csv/json, feedback, executed notebooks and a summary under `out`."
     cfg, t0 = cfg or get_config(), time.monotonic()
+    for n in check_protections(protections(), require): print(f"warning: not enforced on this machine: {PROTECTIONS[n]} (--require {n} refuses to grade without it)", file=sys.stderr)
     if not is_root() and not unsafe:
         raise GradingError(f"grading untrusted notebooks needs root on this machine (this process runs as uid {os.geteuid()})",
                            "the sandbox (a uid per job, no network, hidden grading/ and project, a memory cap per job) needs root; without it a notebook could read the hidden checks",
@@ -373,12 +407,28 @@ def grade(week: int,                            # week number
     run = GradeRun(spec, hc, cdir, default_out(submissions, week, out), lim, {**spec.parameters, **(params or {})}, [])
     subs = find_submissions(submissions, spec)
     _prepare(run, jobs); run.hidden, run.keep = _hidden_paths(run, cfg, [Path(submissions)]), _public_paths(cfg)
-    try: results = _batch(run, subs, jobs, force, progress)
+    try:
+        if preflight: _preflight(run)
+        results = _batch(run, subs, jobs, force, progress)
     finally:
         run.zygote.close()
         shutil.rmtree(run.root, ignore_errors=True)
     _report(results, run, time.monotonic() - t0)
     return results
+
+def _preflight(run: GradeRun) -> None:
+    "Grade the instructor notebook first (see `course.preflight`); `GradingError` unless it scores full marks."
+    t0, path = time.monotonic(), Path(run.spec.lab.path)
+    if is_root():
+        for cause, fix in environment_problems(run.hidden)[:1]: raise GradingError("the sandbox's jobs cannot run this Python: nothing was graded", cause, fix)
+    sub = Submission("_preflight-instructor", path, json.loads(path.read_text()), sha=hashlib.sha256(path.read_bytes()).hexdigest())
+    try: r = grade_one(run, sub)
+    except NotGraded as e: r = SubmissionResult(sub.student, path.name, "not graded", 0.0, 1.0, message=str(e))
+    executed = run.out/"executed"/f"{sub.student}.ipynb"
+    errors = [e for c in _by_id(read_json(executed.parent, executed.name)).values() for e in _errors(c)]
+    executed.unlink(missing_ok=True)                                         # the instructor's solutions stay out of the gradebook
+    if r.status != "graded" or r.score < r.max_score: raise canary_error(r, run.spec.lab.name, errors)
+    (run.out/"preflight.json").write_text(json.dumps({"seconds": time.monotonic() - t0, "score": r.score}))
 
 def _report(results: list[SubmissionResult], run: GradeRun, seconds: float) -> None:
     prot = protections()

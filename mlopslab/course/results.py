@@ -37,7 +37,7 @@ class SubmissionResult:
     "Everything the grader found about one submission."
     student: str
     file: str
-    status: str                     # graded | invalid
+    status: str                     # graded | invalid | not graded (the grader's infrastructure failed it: no score, not cached)
     score: float = 0.0
     max_score: float = 0.0
     questions: list[QuestionResult] = field(default_factory=list)
@@ -98,7 +98,8 @@ def summary(results: list[SubmissionResult], spec: LabSpec, prot: dict, seconds:
     scores = sorted(r.score for r in graded)
     mx = sum(q.points for q in spec.questions.values())
     lines = [f"# Grading summary: week {spec.lab.week} ({spec.lab.slug})", "",
-             f"{len(graded)} graded, {len(results) - len(graded)} invalid, in {seconds:.1f} s.", ""]
+             f"{len(graded)} graded, {sum(r.status == 'invalid' for r in results)} invalid, {sum(r.status == 'not graded' for r in results)} not graded "
+             f"(the grader's failures: grade again), in {seconds:.1f} s.", ""]
     if scores: lines += [f"Mean {statistics.mean(scores):.2f} / {mx:g}, median {statistics.median(scores):g}, min {scores[0]:g}, max {scores[-1]:g}.", ""]
     lines += ["| question | points | passed |", "| --- | --- | --- |"]
     lines += [f"| {q} | {p.points:g} | {sum(x.question == q and x.status == 'passed' for r in graded for x in r.questions)} / {len(graded)} |" for q, p in spec.questions.items()]

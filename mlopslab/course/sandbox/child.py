@@ -12,8 +12,9 @@ from .isolate import Limits, isolate, set_limits, drop_to, make_cgroups, remove_
 from .records import plain
 
 # %% auto #0
-__all__ = ['PROBES', 'JOBS', 'JobSpec', 'export_code', 'enter', 'job_notebook', 'define', 'job_probe', 'child_main',
-           'kill_sandbox', 'child_env', 'run_child', 'make_workdir', 'give']
+__all__ = ['CPU_LIMIT', 'PROBES', 'JOBS', 'JobSpec', 'export_code', 'enter', 'cpu_limit_startup', 'job_notebook',
+           'needed_modules', 'define', 'job_probe', 'child_main', 'kill_sandbox', 'child_env', 'run_child',
+           'make_workdir', 'give']
 
 # %% ../../../nbs/course/sandbox/03_child.ipynb #e9994966
 @dataclass
@@ -83,6 +84,33 @@ def enter(spec: JobSpec) -> None:
     if uid is not None: drop_to(uid)
     os.chdir(wd)
 
+CPU_LIMIT = '''# written by the mlopslab grader before the kernel starts: each cell may use {seconds:g} s of CPU time
+def _mlopslab_cpu_limit(seconds):
+    import resource, signal
+    class CPUTimeLimit(Exception):
+        "A cell used more CPU time than the grader allows."
+    def hard(): return resource.getrlimit(resource.RLIMIT_CPU)[1]
+    def over(signum, frame):
+        resource.setrlimit(resource.RLIMIT_CPU, (hard(), hard()))
+        raise CPUTimeLimit(f"the cell used more than {{seconds:g}} s of CPU time")
+    def before(*_):
+        u = resource.getrusage(resource.RUSAGE_SELF)
+        soft = int(u.ru_utime + u.ru_stime + seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard() == resource.RLIM_INFINITY else min(soft, hard()), hard()))
+    def after(*_): resource.setrlimit(resource.RLIMIT_CPU, (hard(), hard()))
+    signal.signal(signal.SIGXCPU, over)
+    ip = get_ipython()
+    ip.events.register("pre_run_cell", before); ip.events.register("post_run_cell", after)
+_mlopslab_cpu_limit({seconds!r}); del _mlopslab_cpu_limit
+'''
+
+def cpu_limit_startup(ipython_dir: Path, seconds: float) -> Path:
+    "Write the IPython startup file that gives every cell of the kernel `seconds` of CPU time (SIGXCPU raises `CPUTimeLimit` in the cell)."
+    p = Path(ipython_dir)/"profile_default"/"startup"/"00-mlopslab-cpu-limit.py"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(CPU_LIMIT.format(seconds=float(seconds)))
+    return p
+
 def job_notebook(spec: JobSpec) -> None:
     "Execute the notebook of `spec` with papermill; write the outcome to `.mlopslab-run.json`."
     # jsonschema (under nbformat) imports rfc3987_syntax, which builds a grammar for 1.2 s at import, only to
@@ -92,7 +120,8 @@ def job_notebook(spec: JobSpec) -> None:
     from mlopslab.course.labs import execute
     from mlopslab.errors import LabFailed
     out = {"status": "done"}
-    try: execute(spec.notebook, spec.output, spec.parameters, cwd=spec.workdir, timeout=spec.limits.cell_timeout,
+    cpu_limit_startup(Path(os.environ.get("IPYTHONDIR", "ipython")), spec.limits.cell_timeout)
+    try: execute(spec.notebook, spec.output, spec.parameters, cwd=spec.workdir, timeout=int(spec.limits.cell_timeout * spec.limits.stretch + 1),
                  name=spec.student, shutdown_kernel="immediate")  # the sandbox is killed next: no graceful goodbye
     except LabFailed as e: out = {"status": "failed", "ename": e.ename, "evalue": e.evalue[:2000]}
     Path(".mlopslab-run.json").write_text(json.dumps(out))
@@ -101,9 +130,10 @@ def job_notebook(spec: JobSpec) -> None:
 PROBES = ".mlopslab-probes"
 
 def _alarm(seconds: float):
-    def boom(*_): raise TimeoutError(f"the probe ran longer than {seconds:g} s")
-    signal.signal(signal.SIGALRM, boom)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    "Raise TimeoutError in the probe after `seconds` of CPU time (not wall clock: a busy machine does not count)."
+    def boom(*_): raise TimeoutError(f"the probe used more than {seconds:g} s of CPU time")
+    signal.signal(signal.SIGPROF, boom)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
 
 def _load_module(path: str, name: str) -> types.ModuleType:
     mod = types.ModuleType(name)
@@ -112,12 +142,30 @@ def _load_module(path: str, name: str) -> types.ModuleType:
     exec(compile(Path(path).read_text(), path, "exec"), mod.__dict__)
     return mod
 
+def _needed(node: ast.Import|ast.ImportFrom, used: set[str]) -> bool:
+    "Whether an import binds a name the other statements use (star and __future__ imports always count)."
+    if isinstance(node, ast.ImportFrom) and node.module == "__future__": return True
+    return any(a.name == "*" or (a.asname or a.name).split(".")[0] in used for a in node.names)
+
+def needed_modules(code: str, extra: str = "") -> list[str]:
+    "Modules that the definitions in `code` use (the imports `define` would run), and every module `extra` imports anywhere."
+    body, mods = ast.parse(code).body, set()
+    used = {n.id for node in body if not isinstance(node, (ast.Import, ast.ImportFrom)) for n in ast.walk(node) if isinstance(n, ast.Name)}
+    nodes = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom)) and _needed(n, used)] + list(ast.walk(ast.parse(extra)))
+    for n in nodes:
+        if isinstance(n, ast.Import): mods |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and n.module and not n.level and n.module != "__future__": mods.add(n.module)
+    return sorted(mods)
+
 def define(path: str, name: str = "submission") -> tuple[types.ModuleType, list[str]]:
     "Module `name` from the code at `path`, run one top-level statement at a time; also the errors of those that raised."
     mod, errors = types.ModuleType(name), []
     mod.__file__ = path
     sys.modules[name] = mod
-    for node in ast.parse(Path(path).read_text()).body:
+    body = ast.parse(Path(path).read_text()).body
+    used = {n.id for node in body if not isinstance(node, (ast.Import, ast.ImportFrom)) for n in ast.walk(node) if isinstance(n, ast.Name)}
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and not _needed(node, used): continue   # mlflow, matplotlib... no function uses
         try: exec(compile(ast.Module([node], []), path, "exec"), mod.__dict__)
         except BaseException as e: errors.append(f"line {node.lineno}: {type(e).__name__}: {str(e)[:200]}")
     return mod, errors
@@ -128,10 +176,12 @@ def _probe_one(fn, sub, seconds: float, errors: list[str]) -> dict:
     except BaseException as e:
         why = f"{type(e).__name__}: {str(e)[:500]}"
         return {"ok": False, "error": why + (f" (defining your code: {'; '.join(errors)[:400]})" if errors else "")}
-    finally: signal.setitimer(signal.ITIMER_REAL, 0)
+    finally: signal.setitimer(signal.ITIMER_PROF, 0)
 
 def job_probe(spec: JobSpec) -> None:
     "Define the submission's exported code and run the probes of `spec`; one `.mlopslab-probes/<name>.json` each."
+    for heavy in ("rfc3987_syntax", "pyarrow"):           # blocked in the zygote for notebook jobs; a probe may need pyarrow
+        if heavy in sys.modules and sys.modules[heavy] is None: del sys.modules[heavy]
     out = Path(PROBES); out.mkdir(exist_ok=True)
     probes = _load_module(spec.probes, "mlopslab_probes")
     sub, errors = define(spec.code)
@@ -219,8 +269,8 @@ def run_child(spec: JobSpec, zygote=None) -> dict:
     log = workdir.parent/f"{workdir.name}-{spec.job}.log"
     os.close(_private(log))
     t0 = time.monotonic()
-    # only notebook jobs fork from the zygote: a probe runs student code in the child itself, which must get a pristine interpreter
-    pid, wait = _start(spec_path, log, child_env(workdir, token), workdir.parent, zygote if spec.job == "notebook" else None)
+    # both jobs fork from the zygote: it holds no student code and nothing of the grader's secrets, only libraries
+    pid, wait = _start(spec_path, log, child_env(workdir, token), workdir.parent, zygote)
     try: rc, killed = wait(spec.limits.wall), False
     except TimeoutError: rc, killed = None, True
     kill_sandbox(pid, wait, spec.uid, token, cgroups)

@@ -11,13 +11,14 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC', 'MS_REMOUNT', 'MS_BIND', 'MS_MOVE',
            'MS_REC', 'MS_PRIVATE', 'PRIVATE_TMP', 'CGROUPS', 'Limits', 'is_root', 'protections', 'covers', 'isolate',
-           'set_limits', 'drop_to', 'remove_cgroups', 'make_cgroups', 'cgroup_kind']
+           'set_limits', 'drop_to', 'contention', 'remove_cgroups', 'make_cgroups', 'cgroup_kind']
 
 # %% ../../../nbs/course/sandbox/02_isolate.ipynb #fe7a2136
 @dataclass
 class Limits:
     "What one sandboxed run may use."
-    cell_timeout: float = 60     # seconds per notebook cell (papermill)
+    cell_timeout: float = 60     # CPU seconds per notebook cell (the kernel's RLIMIT_CPU, raised before each cell)
+    stretch: float = 2.0         # papermill's wall-clock limit per cell is cell_timeout x stretch (a backstop for sleeping cells)
     wall: float = 600            # seconds for the whole run (the process tree is killed after it)
     memory_mb: int = 4096        # memory of the whole job (cgroup, where available) and address space per process (RLIMIT_AS)
     nproc: int = 512             # processes + threads of the job (RLIMIT_NPROC of its own uid, and the cgroup's pids.max)
@@ -32,7 +33,8 @@ def protections(root: bool|None = None, cgroups: bool|None = None) -> dict[str, 
     root = is_root() if root is None else root
     cgroups = root and (cgroup_kind() is not None if cgroups is None else cgroups)
     return {"rlimits (memory, cpu, file size)": True, "own uid per job (other students, gradebook)": root,
-            "process count limit": root, "memory limit per job (cgroup)": cgroups, "no network (network namespace)": root,
+            "process count limit": root, "memory limit per job (cgroup)": cgroups,
+            "CPU share per job (cgroup)": cgroups and _cpu_cgroup() is not None, "no network (network namespace)": root,
             "grading/, the project and other jobs hidden (mount namespace, private /tmp, /proc hidepid)": root}
 
 # %% ../../../nbs/course/sandbox/02_isolate.ipynb #9ab16af1
@@ -122,6 +124,22 @@ def _cgroup_plan(kind: str, name: str, lim: Limits) -> list[tuple[Path, dict[str
     if kind == "v1": return [(CGROUPS/"memory"/name, {"memory.limit_in_bytes": mem}), (CGROUPS/"pids"/name, {"pids.max": n})]
     return [(CGROUPS/name, {"memory.max": mem, "pids.max": n})]
 
+def _cpu_cgroup(name: str = "") -> tuple[Path, dict[str, str]]|None:
+    "The job's CPU-weight cgroup folder and file, where this machine has a cpu controller (v1) or allows one (v2)."
+    if (CGROUPS/"cpu"/"cgroup.procs").exists() and (CGROUPS/"cpu"/"cpu.shares").exists(): return CGROUPS/"cpu"/name, {"cpu.shares": "1024"}
+    ctl = CGROUPS/"cgroup.controllers"
+    if ctl.exists() and "cpu" in ctl.read_text().split(): return CGROUPS/name, {"cpu.weight": "100"}
+    return None
+
+def contention() -> float:
+    "How saturated the CPUs are: 0 idle .. 1 or more saturated (CPU pressure 'some avg10' / 100, else load average per core)."
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        return float(dict(kv.split("=") for kv in line.split()[1:])["avg10"]) / 100
+    except (OSError, ValueError, KeyError, IndexError): pass
+    try: return os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError: return 0.0
+
 def remove_cgroups(dirs) -> None:
     "Kill whatever is left in the job's cgroups, then remove them."
     for d in dirs:
@@ -146,10 +164,17 @@ def make_cgroups(name: str, lim: Limits, kind: str|None = None) -> list[Path]:
         for d, limits in _cgroup_plan(kind, name, lim):
             d.mkdir(); made.append(d)
             for f, v in limits.items(): (d/f).write_text(v)          # a missing limit file raises: no silent "enforced"
-        return made
     except OSError:
         remove_cgroups(made)
         return []
+    cpu = _cpu_cgroup(name)
+    if cpu and cpu[0] not in made:                                   # optional: a job without it is still capped
+        try:
+            if kind == "v2": (CGROUPS/"cgroup.subtree_control").write_text("+cpu")
+            else: cpu[0].mkdir(); made.append(cpu[0])
+            for f, v in cpu[1].items(): (cpu[0]/f).write_text(v)
+        except OSError: pass
+    return made
 
 def _cgroup_kinds() -> list[str]:
     kinds = ["v2"] if (CGROUPS/"cgroup.controllers").exists() else []

@@ -46,9 +46,14 @@ def _reap(jobs: dict[int, int]) -> None:
         if not pid: return
         if pid in jobs: _send({"id": jobs.pop(pid), "exit": os.waitstatus_to_exitcode(status)})
 
-def zygote_main() -> int:
-    "Serve fork requests (JSON lines on stdin) until stdin closes; report pids and exit codes on stdout."
-    for heavy in _BLOCKED: sys.modules.setdefault(heavy, None)
+def zygote_main(preload: list[str] = ()) -> int:
+    "Serve fork requests (JSON lines on stdin) until stdin closes; report pids and exit codes on stdout. `preload`: modules to import first."
+    import importlib
+    for name in preload:
+        try: importlib.import_module(name)
+        except BaseException: pass                        # a probe that needs it imports it (and fails) itself
+    for heavy in _BLOCKED:
+        if heavy not in sys.modules: sys.modules[heavy] = None
     import selectors, papermill, nbclient, mlopslab.course.labs   # noqa: F401  what every notebook job needs, loaded once
     r, w = os.pipe(); os.set_blocking(r, False); os.set_blocking(w, False)
     signal.set_wakeup_fd(w); signal.signal(signal.SIGCHLD, lambda *_: None)   # a finished job wakes the select
@@ -73,9 +78,10 @@ def zygote_main() -> int:
 # %% ../../../nbs/course/sandbox/04_zygote.ipynb #bf615ca4
 class Zygote:
     "The grader's handle on a zygote process (see above)."
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, preload: list[str] = ()):
         self._log = open(Path(folder)/"zygote.log", "wb")
-        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.course.sandbox.zygote"], cwd=folder, stdin=subprocess.PIPE,
+        mods = [m for m in preload if all(p.isidentifier() for p in m.split("."))]
+        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.course.sandbox.zygote", *mods], cwd=folder, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self._log, start_new_session=True)
         self._lock, self._queues, self._ids = threading.Lock(), {}, itertools.count(1)
         threading.Thread(target=self._read, daemon=True).start()
@@ -115,4 +121,4 @@ class Zygote:
         self._log.close()
 
 # %% ../../../nbs/course/sandbox/04_zygote.ipynb #c71d6230
-if __name__ == "__main__": sys.exit(zygote_main())
+if __name__ == "__main__": sys.exit(zygote_main(sys.argv[1:]))
