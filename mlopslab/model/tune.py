@@ -12,7 +12,8 @@ from ..errors import ConfigError, DataError, MlopslabError, require
 from .zoo import boosting
 
 # %% auto #0
-__all__ = ['SPACE', 'validation_split', 'suggest', 'distributions', 'encode', 'train_in_steps', 'TuneError', 'tune']
+__all__ = ['SPACE', 'PRUNERS', 'validation_split', 'suggest', 'distributions', 'encode', 'stages', 'train_in_steps', 'TuneError',
+           'import_optuna', 'tune']
 
 # %% ../../nbs/model/05_tune.ipynb #31fc2465
 def validation_split(train: pd.DataFrame,             # the training months' flights (never the test months)
@@ -54,36 +55,54 @@ def encode(X_fit, X_val):
     prep = boosting()[:-1]
     return prep.fit_transform(X_fit), prep.transform(X_val)
 
-def train_in_steps(params: dict, A_fit, y_fit, A_val, y_val, steps: int = 4, max_iter: int = 200, seed: int = 0, report=None) -> float:
-    "Validation AUC of boosting with `params`, grown in `steps`; `report(auc, step)` after each (it may raise to prune)."
+def stages(max_iter: int = 120, steps: int = 3) -> list[int]:
+    "Tree counts of the stages: threefold growth ending at `max_iter`, e.g. [13, 40, 120]."
+    return sorted({max(1, round(max_iter/3**k)) for k in range(steps)})
+
+def train_in_steps(params: dict, A_fit, y_fit, A_val, y_val, steps: int = 3, max_iter: int = 120, seed: int = 0, report=None) -> float:
+    "Validation AUC of boosting with `params`, grown in threefold `stages`; `report(auc, trees)` after each (it may raise to prune)."
     from sklearn.metrics import roc_auc_score
     model = boosting(seed=seed, warm_start=True, **params)[-1]
-    for step in range(1, steps + 1):
-        model.set_params(max_iter=max(1, max_iter*step//steps)).fit(A_fit, y_fit)
+    for trees in stages(max_iter, steps):
+        model.set_params(max_iter=trees).fit(A_fit, y_fit)
         auc = float(roc_auc_score(y_val, model.predict_proba(A_val)[:, 1]))
-        if report: report(auc, step)
+        if report: report(auc, trees)
     return auc
 
 # %% ../../nbs/model/05_tune.ipynb #8017178f
 class TuneError(MlopslabError):
     "The tuning study cannot be created, stored or run."
 
-def _study(name: str, storage: str, seed: int, warmup: int):
-    optuna = require("optuna", "hyperparameter tuning", "optuna==5.0.0")
+PRUNERS = ("median", "halving", "none")
+
+def import_optuna():
+    "Optuna, quiet: no log line per trial, and no warning from tqdm about notebook widgets that are not installed."
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        optuna = require("optuna", "hyperparameter tuning", "optuna==5.0.0")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    return optuna
+
+def _study(name: str, storage: str, seed: int, warmup: int, pruner: str, first: int):
+    optuna = import_optuna()
+    if pruner not in PRUNERS: raise ConfigError(f"unknown pruner {pruner!r}", f"the pruners are {', '.join(PRUNERS)}", "pass one of those")
+    p = {"median": lambda: optuna.pruners.MedianPruner(n_startup_trials=warmup, n_warmup_steps=0),
+         "halving": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=first, reduction_factor=3),
+         "none": optuna.pruners.NopPruner}[pruner]()
     return optuna.create_study(study_name=name, storage=storage, direction="maximize", load_if_exists=True,
-                               sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=warmup),
-                               pruner=optuna.pruners.MedianPruner(n_startup_trials=warmup, n_warmup_steps=0))
+                               sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=warmup), pruner=p)
 
 def tune(train: pd.DataFrame,            # training months' flights (the latest share validates)
          n_trials: int = 20,             # trials in this call (a stored study resumes)
          space: dict|None = None,        # search space (default SPACE)
          seed: int = 0,                  # seeds the sampler and the models
-         steps: int = 4,                 # intermediate reports per trial (pruning points)
-         max_iter: int = 200,            # boosting rounds of a complete trial
-         warmup: int = 5,                # trials sampled at random and never pruned, before TPE and the pruner start
+         steps: int = 3,                 # stages per trial, threefold in size (pruning points)
+         max_iter: int = 120,            # boosting rounds of a complete trial
+         warmup: int = 5,                # trials sampled at random before TPE starts (and, for the median rule, never pruned)
+         pruner: str = "halving",        # halving (keep the top third at each stage), median (stop below the median at the same stage) or none
          study_name: str = "boosting",   # the study's name in the storage
-         storage: str|None = None,       # Optuna storage URL (default: workspace/optuna/optuna.db)
+         storage: str|None = None,       # Optuna storage URL (default: workspace/optuna/optuna.db; 'memory': not stored)
          track: bool = True,             # log a parent MLflow run with a child run per trial
          test_months: tuple[int, ...] = (), # months that must not appear in `train`
          cfg: Config|None = None):
@@ -92,9 +111,10 @@ def tune(train: pd.DataFrame,            # training months' flights (the latest 
     cfg, space = cfg or get_config(), _check_space(space or SPACE)
     X_fit, y_fit, X_val, y_val = validation_split(train, test_months=test_months)
     A_fit, A_val = encode(X_fit, X_val)
-    if storage is None:
+    if storage == "memory": storage = None
+    elif storage is None:
         (cfg.workspace/"optuna").mkdir(parents=True, exist_ok=True); storage = f"sqlite:///{cfg.workspace/'optuna'/'optuna.db'}"
-    optuna = require("optuna", "hyperparameter tuning", "optuna==5.0.0")
+    optuna = import_optuna()
     def objective(trial):
         params = suggest(trial, space)
         def report(auc, step):
@@ -109,13 +129,13 @@ def tune(train: pd.DataFrame,            # training months' flights (the latest 
             mlflow.set_tag("state", "complete"); return auc
     mlflow = None
     try:
-        study = _study(study_name, storage, seed, warmup)
+        study = _study(study_name, storage, seed, warmup, pruner, stages(max_iter, steps)[0])
         if not track: study.optimize(objective, n_trials=n_trials); return study
         from mlopslab.model.track import setup_tracking
         import mlflow
         setup_tracking(cfg, "tuning")
         with mlflow.start_run(run_name=f"study-{study_name}"):
-            mlflow.log_params({"study": study_name, "n_trials": n_trials, "sampler": "TPE", "pruner": "median", "steps": steps,
+            mlflow.log_params({"study": study_name, "n_trials": n_trials, "sampler": "TPE", "pruner": pruner, "steps": steps,
                                "max_iter": max_iter, "seed": seed, "fit_rows": len(y_fit), "val_rows": len(y_val)})
             mlflow.log_dict({k: list(v) for k, v in space.items()}, "space.json")
             study.optimize(objective, n_trials=n_trials)
