@@ -37,6 +37,7 @@ COMMANDS = (
     Command("stack down", "deploy.stack:down", "deploy.stack:print_down", {"services": ("--service",)}),
     Command("data validate", "data.validate:check_batch", "data.validate:print_report", {"as_json": ("--json",)}),
     Command("data versions", "data.version:list_versions", "data.version:print_versions"),
+    Command("model gate", "model.gate:gate", "model.gate:print_gate", {"as_json": ("--json",)}),
     Command("infra plan", "infra.terraform:plan", "infra.terraform:print_plan", {"variables": ("--var",)}),
     Command("infra apply", "infra.terraform:apply", "infra.terraform:print_outputs", {"variables": ("--var",)}),
     Command("infra output", "infra.terraform:output", "infra.terraform:print_outputs", {"as_json": ("--json",)}),
@@ -44,7 +45,8 @@ COMMANDS = (
     Command("infra cost", "infra.cost:estimate", "infra.cost:print_cost", {"target": ("--target",), "hours": ("--hours",)}, ("prices",)),
 )
 GROUPS = {"labs": "list and run the weekly labs headless", "stack": "the local stack's services (MLflow, model servers)",
-          "data": "validate and version batches of flights", "infra": "the course machine through Terraform (local, chameleon, gcp, aws)",
+          "data": "validate and version batches of flights",
+          "model": "validate models and gate them into the registry", "infra": "the course machine through Terraform (local, chameleon, gcp, aws)",
           "site": "the static course site, built offline"}
 NEVER = ("cfg", "progress")   # parameters the command line never offers
 

@@ -8,7 +8,7 @@ from ..data.flights import CATEGORICAL, NUMERIC
 from ..errors import ConfigError
 
 # %% auto #0
-__all__ = ['MODELS', 'forest', 'logistic', 'make', 'evaluate']
+__all__ = ['MODELS', 'forest', 'logistic', 'boosting', 'net', 'make', 'evaluate']
 
 # %% ../../nbs/model/01_zoo.ipynb #87c61bc3
 def forest(seed: int = 42,          # random_state of the forest
@@ -45,10 +45,39 @@ def logistic(C: float = 1.0,                  # inverse regularisation strength 
     if categorical: parts.append(("cat", OneHotEncoder(handle_unknown="ignore", min_frequency=20), categorical))
     return make_pipeline(ColumnTransformer(parts), LogisticRegression(C=C, max_iter=max_iter))
 
-# %% ../../nbs/model/01_zoo.ipynb #4cd79133
-MODELS = {"forest": forest, "logistic": logistic}
+# %% ../../nbs/model/01_zoo.ipynb #f41bfad1
+def boosting(seed: int = 42,             # random_state (only matters with early stopping's split)
+             learning_rate: float = 0.1, # shrinkage of each tree's contribution
+             max_iter: int = 200,        # boosting rounds (trees)
+             max_leaf_nodes: int = 31,   # leaves per tree
+             min_samples_leaf: int = 20, # rows per leaf at least
+             l2_regularization: float = 0.0, # L2 penalty on leaf values
+             warm_start: bool = False,   # keep the trees of the previous fit and add more
+            ):
+    "Histogram gradient boosting with native categories and missing values, as one scikit-learn pipeline."
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+    prep = ColumnTransformer([("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                                     encoded_missing_value=np.nan), CATEGORICAL),
+                              ("num", "passthrough", NUMERIC)])
+    model = HistGradientBoostingClassifier(learning_rate=learning_rate, max_iter=max_iter, max_leaf_nodes=max_leaf_nodes,
+                                           min_samples_leaf=min_samples_leaf, l2_regularization=l2_regularization,
+                                           categorical_features=list(range(len(CATEGORICAL))), early_stopping=False,
+                                           warm_start=warm_start, random_state=seed)
+    return make_pipeline(prep, model)
 
-def make(name: str,  # a model of the zoo: forest or logistic
+def net(**params):  # TabularNet's parameters (seed, emb_dim, hidden, lr, max_epochs, patience, ...)
+    "The PyTorch tabular network (`mlopslab.model.net.TabularNet`): embeddings + MLP, early stopping, seeded."
+    from mlopslab.model.net import TabularNet
+    return TabularNet(**params)
+
+# %% ../../nbs/model/01_zoo.ipynb #4cd79133
+MODELS = {"forest": forest, "logistic": logistic, "boosting": boosting, "net": net}
+
+def make(name: str,  # a model of the zoo: forest, logistic, boosting or net
          **params):  # that model's parameters
     "A fresh, unfitted model of the zoo by name."
     if name not in MODELS:
