@@ -40,15 +40,19 @@ def read_front_matter(nb_path: str|Path) -> dict:
     return yaml.safe_load(m.group(1)) or {}
 
 # %% ../../nbs/course/01_labs.ipynb #0bcf33f0
-def _labs_folder(cfg: Config) -> Path: return cfg.project/"nbs"/"labs"
+def _labs_folder(cfg: Config) -> Path:
+    "The instructor notebooks' folder `nbs/labs`; in a student repository (no `nbs/`), the releases in `labs/`."
+    nbs = cfg.project/"nbs"/"labs"
+    return nbs if nbs.is_dir() else cfg.project/"labs"
 
 def find_labs(cfg: Config|None = None,
-              folder: str|Path|None = None,   # folder of instructor notebooks (default: the project's nbs/labs)
+              folder: str|Path|None = None,   # folder of instructor notebooks or of releases (default: nbs/labs, else labs/)
              ) -> list[Lab]:
-    "Every lab in `folder` (default: the project's `nbs/labs`), in week order."
+    "Every lab in `folder` (default: the project's `nbs/labs`, or `labs/` in a student repository), in week order."
     folder = Path(folder) if folder else _labs_folder(cfg or get_config())
     labs = []
-    for p in sorted(folder.glob("week[0-9][0-9]_*.ipynb")):
+    found = list(folder.glob("week[0-9][0-9]_*.ipynb")) + list(folder.glob("week[0-9][0-9]-*/week[0-9][0-9]_*.ipynb"))
+    for p in sorted(found, key=lambda p: p.name):
         meta = read_front_matter(p)
         week, slug = int(p.stem[4:6]), p.stem[7:]
         labs.append(Lab(week, meta.get("slug", slug), meta.get("title", p.stem), p, meta))
