@@ -106,7 +106,7 @@ def tool_env(cfg: Config) -> dict[str, str]:
         "MLOPSLAB_PROJECT": str(cfg.project), "MLOPSLAB_WORKSPACE": str(ws),  # kernels and servers see the same config
         "MLFLOW_TRACKING_URI": cfg.tracking,
         "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true",
-        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_LOGGING_LEVEL": "WARNING",  # no INFO lines in a lab
         "DVC_NO_ANALYTICS": "1", "DVC_GLOBAL_CONFIG_DIR": str(ws/"dvc"/"global"), "DVC_SITE_CACHE_DIR": str(ws/"dvc"/"site"),
         "JUPYTER_CONFIG_DIR": str(ws/"jupyter"/"config"), "JUPYTER_DATA_DIR": str(ws/"jupyter"/"data"),
         "JUPYTER_RUNTIME_DIR": str(ws/"jupyter"/"runtime"), "IPYTHONDIR": str(ws/"ipython"),

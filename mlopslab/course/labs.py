@@ -157,6 +157,14 @@ def run_lab(lab: Lab, params: dict|None = None, timeout: float|None = CELL_TIMEO
     except LabFailed as e:
         return LabResult(lab, "timeout" if e.ename == "Timeout" else "failed", time.monotonic() - t0, out, e)
 
+def _init_tracking(cfg: Config) -> None:
+    "Create the workspace's MLflow database once, before labs run in parallel: two kernels creating it at once race."
+    if not cfg.tracking.startswith("sqlite:") or cfg.mlflow_db.exists(): return
+    try: import mlflow
+    except ImportError: return
+    cfg.mlflow_db.parent.mkdir(parents=True, exist_ok=True)
+    mlflow.MlflowClient(tracking_uri=cfg.tracking).search_experiments(max_results=1)
+
 def run_labs(labs: list[Lab], params: dict|None = None, timeout: float|None = CELL_TIMEOUT, jobs: int = 1,
              cfg: Config|None = None, progress: bool = True) -> list[LabResult]:
     "Run `labs` (checking `params` against each first), `jobs` at a time, with a progress bar."
@@ -164,6 +172,7 @@ def run_labs(labs: list[Lab], params: dict|None = None, timeout: float|None = CE
     cfg = activate(cfg or get_config())  # kernels inherit the workspace's tool environment
     params = params or {}
     for lab in labs: check_params(lab, params)
+    if jobs > 1 and len(labs) > 1: _init_tracking(cfg)
     with ThreadPoolExecutor(max(1, jobs)) as pool, tqdm(total=len(labs), desc="labs", unit="lab", disable=not progress) as bar:
         futs = [pool.submit(run_lab, lab, params, timeout, cfg) for lab in labs]
         for f in futs: f.add_done_callback(lambda _: bar.update())
