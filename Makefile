@@ -69,7 +69,7 @@ bench: setup
 
 jupyter: setup
 	$(BIN)/mlopslab config >/dev/null
-	$(BIN)/python -c "from mlopslab.config import tool_env, get_config; import os, sys; env = {**os.environ, **tool_env(get_config())}; os.execvpe('$(BIN)/jupyter', ['jupyter', 'lab', '--ip=127.0.0.1', '--no-browser'] + (['--allow-root'] if os.geteuid() == 0 else []), env)"
+	$(BIN)/python -c "from mlopslab.config import activate; import os; activate(); os.execvp('$(BIN)/jupyter', ['jupyter', 'lab', '--ip=127.0.0.1', '--no-browser'] + (['--allow-root'] if os.geteuid() == 0 else []))"
 
 stack-up: setup
 	$(BIN)/mlopslab stack up

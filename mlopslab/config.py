@@ -10,8 +10,8 @@ from pathlib import Path
 from .errors import ConfigError
 
 # %% auto #0
-__all__ = ['TARGETS', 'ENV_PREFIX', 'KERNEL_CONFIG', 'find_project', 'Config', 'get_config', 'tool_env', 'activate',
-           'parse_pairs', 'describe', 'print_settings']
+__all__ = ['TARGETS', 'ENV_PREFIX', 'KERNEL_CONFIG', 'JUPYTERLAB_PAGE_CONFIG', 'JUPYTERLAB_NOTIFICATIONS', 'find_project',
+           'Config', 'get_config', 'tool_env', 'activate', 'parse_pairs', 'describe', 'print_settings']
 
 # %% ../nbs/01_config.ipynb #1b884945
 def find_project(start: str|Path|None = None) -> Path:
@@ -106,7 +106,7 @@ def tool_env(cfg: Config) -> dict[str, str]:
         "MLOPSLAB_PROJECT": str(cfg.project), "MLOPSLAB_WORKSPACE": str(ws),  # kernels and servers see the same config
         "MLFLOW_TRACKING_URI": cfg.tracking,
         "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true",
-        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
+        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", "MLFLOW_LOGGING_LEVEL": "WARNING",  # no INFO lines in a lab
         "DVC_NO_ANALYTICS": "1", "DVC_GLOBAL_CONFIG_DIR": str(ws/"dvc"/"global"), "DVC_SITE_CACHE_DIR": str(ws/"dvc"/"site"),
         "JUPYTER_CONFIG_DIR": str(ws/"jupyter"/"config"), "JUPYTER_DATA_DIR": str(ws/"jupyter"/"data"),
         "JUPYTER_RUNTIME_DIR": str(ws/"jupyter"/"runtime"), "IPYTHONDIR": str(ws/"ipython"),
@@ -114,6 +114,10 @@ def tool_env(cfg: Config) -> dict[str, str]:
     }
 
 KERNEL_CONFIG = "# written by mlopslab: kernels log errors only (no plain-TCP warning on every start)\nc.IPKernelApp.log_level = 'ERROR'\n"
+# JupyterLab's news pop-up and update check off (the course runs offline): the announcements plugin disabled,
+# and the notification settings saying so, in the workspace's Jupyter config folder.
+JUPYTERLAB_PAGE_CONFIG = '{\n  "disabledExtensions": {\n    "@jupyterlab/apputils-extension:announcements": true\n  }\n}\n'
+JUPYTERLAB_NOTIFICATIONS = '{\n  "fetchNews": "false",\n  "checkForUpdates": false\n}\n'
 
 def activate(cfg: Config|None = None) -> Config:
     "Create the workspace folders and apply `tool_env` to this process (and so to kernels it starts); returns the config."
@@ -121,10 +125,13 @@ def activate(cfg: Config|None = None) -> Config:
     for d in (cfg.workspace, cfg.logs_dir, cfg.run_dir, cfg.build_dir, cfg.data_dir, cfg.artifact_root):
         d.mkdir(parents=True, exist_ok=True)
     env = tool_env(cfg)
-    kernel_cfg = Path(env["IPYTHONDIR"])/"profile_default"/"ipython_kernel_config.py"
-    if not kernel_cfg.exists():
-        kernel_cfg.parent.mkdir(parents=True, exist_ok=True)
-        kernel_cfg.write_text(KERNEL_CONFIG)
+    quiet = {Path(env["IPYTHONDIR"])/"profile_default"/"ipython_kernel_config.py": KERNEL_CONFIG,
+             Path(env["JUPYTER_CONFIG_DIR"])/"labconfig"/"page_config.json": JUPYTERLAB_PAGE_CONFIG,
+             Path(env["JUPYTER_CONFIG_DIR"])/"lab"/"user-settings"/"@jupyterlab"/"apputils-extension"/"notification.jupyterlab-settings": JUPYTERLAB_NOTIFICATIONS}
+    for path, text in quiet.items():
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
     os.environ.update(env)
     return cfg
 

@@ -4,6 +4,7 @@
 class _Known:
     "A stand-in model whose probabilities are fixed."
     p = [0.1, 0.4, 0.35, 0.8, 0.7, 0.9, 0.2, 0.45]
+    classes_ = [0, 1]
 
     def predict_proba(self, X):
         import numpy as np
@@ -16,7 +17,7 @@ class _Known:
 
 
 def q2_evaluate(sub):
-    "Call the student's evaluate on a model with known predictions."
+    "Call the student's evaluate on a model with known probabilities, at thresholds 0.5 and 0.3."
     import numpy as np, pandas as pd
-    X = pd.DataFrame({"x": range(8)})
-    return sub.evaluate(_Known(), X, pd.Series(np.array([0, 0, 1, 1, 0, 1, 0, 1])))
+    X, y = pd.DataFrame({"x": range(8)}), pd.Series(np.array([0, 0, 1, 1, 0, 1, 0, 1]))
+    return {"at_05": sub.evaluate(_Known(), X, y, 0.5), "at_03": sub.evaluate(_Known(), X, y, threshold=0.3)}

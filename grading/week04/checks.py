@@ -80,3 +80,23 @@ def only_clean_batch_accepted(ctx):
         report = json.loads(ctx.file(f"{QUARANTINE}/{q}/report.json").read_text())
         assert report.get("ok") is False and str(report.get("source", "")).endswith(f"{stem}.parquet"), f"the report in {q} is not {stem}'s failing report"
         assert ctx.file(f"{QUARANTINE}/{q}/{stem}.parquet").stat().st_size > 0, f"{q} does not hold a copy of {stem}.parquet"
+
+
+@hidden("q4_route_check", probe="q4_route_check")
+def route_check_catches_the_kilometre_batch(ctx):
+    "route_mismatches counts exactly the rows whose known route carries another distance: none in July, every kilometre row, three changed rows, no unseen route"
+    from mlopslab import data
+    def compute():
+        flights = data.load_flights(sample=20000, seed=42)
+        reference = flights[flights.month <= 6]
+        km = flights[(flights.month == 7) & (flights.origin == "LGA")].reset_index(drop=True)
+        km_dist = (km["distance"] * 1.609344).round()
+        known = reference.groupby(["origin", "dest"])["distance"].first()
+        ref_d = [known.get((o, d)) for o, d in zip(km.origin, km.dest)]
+        return int(sum(r is not None and r != k for r, k in zip(ref_d, km_dist)))
+    expected_km = ctx.cache("week04-km-20000-42", compute)
+    got = ctx.probe("q4_route_check")
+    assert got["clean"] == 0, "route_mismatches flags rows of the real July batch"
+    assert got["three"] == 3, "route_mismatches does not count exactly the three rows whose distance was changed"
+    assert got["unseen"] == 0, "route_mismatches counts rows whose route the reference has never seen"
+    assert got["km"] == expected_km, "route_mismatches does not flag every kilometre row of a known route"

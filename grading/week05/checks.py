@@ -43,6 +43,18 @@ def _expected_train_rows(ctx) -> int:
     return ctx.cache(f"week05-train-rows-{rows}-{seed}", compute)
 
 
+@hidden("q1_param_change", record=["predict_param", "ran_param"])
+def predicted_train_param(ctx):
+    "the prediction made before running: a change of train.C reruns the train stage only"
+    assert ctx.value("predict_param") == ["train"], "predict_param is not the set of stages that read train.C"
+
+
+@hidden("q2_upstream_change", record=["predict_upstream"])
+def predicted_upstream_param(ctx):
+    "the prediction made before running: a change of featurize.max_dest reruns featurize and every stage after it"
+    assert ctx.value("predict_upstream") == ["featurize", "split", "train"], "predict_upstream is not featurize and the stages downstream of it"
+
+
 @hidden("q1_param_change", record=["ran_param", "history"])
 def train_param_reruns_train_only(ctx):
     "changing train.C reruns exactly the train stage, and the pipeline's dvc.lock records the run with C = 0.1"

@@ -40,15 +40,19 @@ def read_front_matter(nb_path: str|Path) -> dict:
     return yaml.safe_load(m.group(1)) or {}
 
 # %% ../../nbs/course/01_labs.ipynb #0bcf33f0
-def _labs_folder(cfg: Config) -> Path: return cfg.project/"nbs"/"labs"
+def _labs_folder(cfg: Config) -> Path:
+    "The instructor notebooks' folder `nbs/labs`; in a student repository (no `nbs/`), the releases in `labs/`."
+    nbs = cfg.project/"nbs"/"labs"
+    return nbs if nbs.is_dir() else cfg.project/"labs"
 
 def find_labs(cfg: Config|None = None,
-              folder: str|Path|None = None,   # folder of instructor notebooks (default: the project's nbs/labs)
+              folder: str|Path|None = None,   # folder of instructor notebooks or of releases (default: nbs/labs, else labs/)
              ) -> list[Lab]:
-    "Every lab in `folder` (default: the project's `nbs/labs`), in week order."
+    "Every lab in `folder` (default: the project's `nbs/labs`, or `labs/` in a student repository), in week order."
     folder = Path(folder) if folder else _labs_folder(cfg or get_config())
     labs = []
-    for p in sorted(folder.glob("week[0-9][0-9]_*.ipynb")):
+    found = list(folder.glob("week[0-9][0-9]_*.ipynb")) + list(folder.glob("week[0-9][0-9]-*/week[0-9][0-9]_*.ipynb"))
+    for p in sorted(found, key=lambda p: p.name):
         meta = read_front_matter(p)
         week, slug = int(p.stem[4:6]), p.stem[7:]
         labs.append(Lab(week, meta.get("slug", slug), meta.get("title", p.stem), p, meta))
@@ -153,6 +157,14 @@ def run_lab(lab: Lab, params: dict|None = None, timeout: float|None = CELL_TIMEO
     except LabFailed as e:
         return LabResult(lab, "timeout" if e.ename == "Timeout" else "failed", time.monotonic() - t0, out, e)
 
+def _init_tracking(cfg: Config) -> None:
+    "Create the workspace's MLflow database once, before labs run in parallel: two kernels creating it at once race."
+    if not cfg.tracking.startswith("sqlite:") or cfg.mlflow_db.exists(): return
+    try: import mlflow
+    except ImportError: return
+    cfg.mlflow_db.parent.mkdir(parents=True, exist_ok=True)
+    mlflow.MlflowClient(tracking_uri=cfg.tracking).search_experiments(max_results=1)
+
 def run_labs(labs: list[Lab], params: dict|None = None, timeout: float|None = CELL_TIMEOUT, jobs: int = 1,
              cfg: Config|None = None, progress: bool = True) -> list[LabResult]:
     "Run `labs` (checking `params` against each first), `jobs` at a time, with a progress bar."
@@ -160,6 +172,7 @@ def run_labs(labs: list[Lab], params: dict|None = None, timeout: float|None = CE
     cfg = activate(cfg or get_config())  # kernels inherit the workspace's tool environment
     params = params or {}
     for lab in labs: check_params(lab, params)
+    if jobs > 1 and len(labs) > 1: _init_tracking(cfg)
     with ThreadPoolExecutor(max(1, jobs)) as pool, tqdm(total=len(labs), desc="labs", unit="lab", disable=not progress) as bar:
         futs = [pool.submit(run_lab, lab, params, timeout, cfg) for lab in labs]
         for f in futs: f.add_done_callback(lambda _: bar.update())

@@ -12,11 +12,14 @@ from ..errors import GradingError
 from .labs import Lab, find_labs, get_labs, lab_parameters
 
 # %% auto #0
-__all__ = ['KERNELSPEC', 'source', 'directives', 'instructions', 'Question', 'LabSpec', 'read_lab', 'lab_for', 'notebook',
-           'dumps', 'make_lab']
+__all__ = ['SOLUTION_BEGIN', 'SOLUTION_END', 'HIDDEN_BEGIN', 'HIDDEN_END', 'KERNELSPEC', 'LANGUAGE_INFO', 'source', 'directives',
+           'instructions', 'Question', 'LabSpec', 'read_lab', 'lab_for', 'notebook', 'dumps', 'make_lab']
 
 # %% ../../nbs/course/02_labspec.ipynb #f0b7063e
 _DIRECTIVE = re.compile(r"^#\|\s*(exercise|points|check|hidden)\s*:?\s*(.*?)\s*$")
+# The markers, spelled in two parts: this module ships in the student repository, which must hold none of them.
+SOLUTION_BEGIN, SOLUTION_END = "### BEGIN " + "SOLUTION", "### END " + "SOLUTION"
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN " + "HIDDEN TESTS", "### END " + "HIDDEN TESTS"
 
 def source(cell: dict) -> str:
     "A cell's source as one string."
@@ -33,10 +36,10 @@ def directives(src: str) -> dict[str, str]:
     return out
 
 def instructions(src: str) -> str:
-    "The comment lines between an exercise's directives and `### BEGIN SOLUTION`, as one sentence."
+    "The comment lines between an exercise's directives and its solution block (`SOLUTION_BEGIN`), as one sentence."
     lines = []
     for line in src.splitlines():
-        if line.strip().startswith("### BEGIN SOLUTION"): break
+        if line.strip().startswith(SOLUTION_BEGIN): break
         if line.startswith("#") and not line.startswith("#|"): lines.append(line.lstrip("#").strip())
     return " ".join(l for l in lines if l)
 
@@ -90,11 +93,17 @@ def lab_for(week: int|str, folder: str|Path|None = None, cfg: Config|None = None
     return read_lab(get_labs([week], find_labs(cfg, folder))[0])
 
 # %% ../../nbs/course/02_labspec.ipynb #777b03ff
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# Exactly what JupyterLab writes when it opens a notebook on the course's kernel (ipykernel 7.4 on Python 3.11.7):
+# the kernelspec of `jupyter kernelspec list`'s python3 and the kernel's `language_info` reply. A release
+# carrying anything else is marked modified the moment a student opens it, and the next `git pull` conflicts.
+# tests/course/test_release_jupyter.py compares both with what the venv's kernel writes.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py", "mimetype": "text/x-python",
+                 "name": "python", "nbconvert_exporter": "python", "pygments_lexer": "ipython3", "version": "3.11.7"}
 
 def notebook(cells: list[dict], **meta) -> dict:
     "A notebook of `cells` with the course's kernelspec and language (and `meta` added to its metadata)."
-    return {"cells": cells, "metadata": {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}, **meta},
+    return {"cells": cells, "metadata": {"kernelspec": dict(KERNELSPEC), "language_info": json.loads(json.dumps(LANGUAGE_INFO)), **meta},
             "nbformat": 4, "nbformat_minor": 5}
 
 def dumps(nb: dict) -> str:

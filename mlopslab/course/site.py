@@ -83,26 +83,30 @@ def library_notebooks(cfg: Config) -> list[Path]:
     return sorted(p for p in nbs.rglob("*.ipynb") if "labs" not in p.relative_to(nbs).parts and ".ipynb_checkpoints" not in p.parts)
 
 # %% ../../nbs/course/08_site.ipynb #d09804c5
-def _lab_pages(cfg: Config, out: Path) -> list[str]:
-    "Write one page per lab; return index rows."
+def _lab_pages(cfg: Config, out: Path, instructor: bool = False) -> list[str]:
+    "Write one page per lab (the student releases in `labs/`, or the executed instructor notebooks when `instructor`); return index rows."
     from mlopslab.course.labs import find_labs
     rows = []
-    for lab in find_labs(cfg):
+    for lab in find_labs(cfg) if instructor else find_labs(cfg, cfg.project/"labs"):
         executed = cfg.build_dir/"labs"/lab.path.name
-        page = render_notebook(executed if executed.exists() else lab.path, lab.title)
-        if not executed.exists():
-            page = _inject(page, "<p class='note'>Not executed yet: run <code>mlopslab labs run "
-                                 f"{lab.week}</code> and rebuild to see its outputs.</p>")
+        if not instructor:
+            page, executed = render_notebook(lab.path, lab.title), None
+        else:
+            page = render_notebook(executed if executed.exists() else lab.path, lab.title)
+            if not executed.exists():
+                page = _inject(page, "<p class='note'>Not executed yet: run <code>mlopslab labs run "
+                                     f"{lab.week}</code> and rebuild to see its outputs.</p>")
         (out/"labs"/f"{lab.name}.html").write_text(page)
         objectives = "".join(f"<li>{html.escape(str(o))}</li>" for o in lab.meta.get("objectives", []))
         rows.append(f"<tr><td>{lab.week}</td><td><a href='labs/{lab.name}.html'>{html.escape(lab.title)}</a>"
-                    f"<ul>{objectives}</ul></td><td>{lab.meta.get('minutes', '')}</td><td>{'yes' if executed.exists() else 'no'}</td></tr>")
+                    f"<ul>{objectives}</ul></td><td>{lab.meta.get('minutes', '')}</td><td>{'yes' if executed and executed.exists() else 'no'}</td></tr>")
     return rows
 
-def _api_pages(cfg: Config, out: Path) -> list[str]:
-    "Write one page per library notebook with its API reference; return index links."
+def _api_pages(cfg: Config, out: Path, instructor: bool = False) -> list[str]:
+    "Write one page per library notebook with its API reference (the course machinery's only when `instructor`); return index links."
     links = []
     for nb in library_notebooks(cfg):
+        if not instructor and "course" in nb.relative_to(cfg.project/"nbs").parts and nb.stem != "00_course": continue
         mod = _module_of(nb) or nb.stem
         page = render_notebook(nb, mod)
         if mod.startswith("mlopslab"): page = _inject(page, api_reference(mod))
@@ -110,15 +114,15 @@ def _api_pages(cfg: Config, out: Path) -> list[str]:
         links.append(f"<li><a href='api/{mod}.html'>{html.escape(mod)}</a></li>")
     return links
 
-def build_site(cfg: Config|None = None, out: str|Path|None = None) -> Path:
-    "Build the static course site into `out` (default `site/_build`); returns the index page."
+def build_site(cfg: Config|None = None, out: str|Path|None = None, instructor: bool = False) -> Path:
+    "Build the static course site into `out` (default `site/_build`) from the student releases (the executed solutions when `instructor`); returns the index page."
     cfg = cfg or get_config()
     out = Path(out or cfg.project/"site"/"_build")
     if not (cfg.project/"nbs").is_dir():
         raise LabError(f"no nbs/ folder in {cfg.project}", "the site is built from the course notebooks",
                             "run this inside the mlopslab project")
     for d in ("labs", "api"): (out/d).mkdir(parents=True, exist_ok=True)
-    rows, links = _lab_pages(cfg, out), _api_pages(cfg, out)
+    rows, links = _lab_pages(cfg, out, instructor), _api_pages(cfg, out, instructor)
     body = ("<h1>mlopslab</h1><p>Notebook-first MLOps labs on one running example, New York's 2013 flights.</p>"
             "<h2>Labs</h2><table><tr><th>week</th><th>lab</th><th>minutes</th><th>executed</th></tr>" + "".join(rows) +
             "</table><h2>Library</h2><ul>" + "".join(links) + "</ul>")
@@ -126,16 +130,17 @@ def build_site(cfg: Config|None = None, out: str|Path|None = None) -> Path:
     return out/"index.html"
 
 # %% ../../nbs/course/08_site.ipynb #47a0a5d2
-def build(run: bool = False,        # first run the labs that have no executed copy
+def build(run: bool = False,        # with --instructor: first run the labs that have no executed copy
           out: str|None = None,     # output folder (default: site/_build in the project)
+          instructor: bool = False, # render the executed instructor notebooks, solutions included (never publish it)
           cfg: Config|None = None, progress: bool = True) -> Path:
-    "Build the site, after running the labs without an executed copy when `run`; returns the index page."
+    "Build the site from the student releases (or, `instructor`, from the executed solutions, running missing labs when `run`); returns the index page."
     from mlopslab.course.labs import find_labs, run_labs, summary
     cfg = cfg or get_config()
-    if run:
+    if run and instructor:
         missing = [l for l in find_labs(cfg) if not (cfg.build_dir/"labs"/l.path.name).exists()]
         if missing: print(summary(run_labs(missing, jobs=2, cfg=cfg, progress=progress)))
-    return build_site(cfg, out)
+    return build_site(cfg, out, instructor)
 
 def print_site(index: Path) -> int:
     "Say where the site was written."

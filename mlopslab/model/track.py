@@ -13,8 +13,19 @@ __all__ = ['setup_tracking', 'requirements', 'trusted_types', 'log_model', 'prom
 
 # %% ../../nbs/model/02_track.ipynb #e69dae30
 def _mlflow():
-    "Import MLflow lazily, with the install command when it is missing."
-    return require("mlflow", "experiment tracking", "mlflow==3.17.2")
+    "Import MLflow lazily, with the install command when it is missing; its console messages go to stdout."
+    mlflow = require("mlflow", "experiment tracking", "mlflow==3.17.2")
+    _messages_to_stdout()
+    return mlflow
+
+def _messages_to_stdout() -> None:
+    "Send MLflow's console messages ('Successfully registered model ...', its log lines) to stdout, not stderr."
+    import sys
+    from mlflow.utils import logging_utils
+    stream = logging_utils.MLFLOW_LOGGING_STREAM
+    # A notebook's stderr is for errors: MLflow's status lines are not, and they would look like one in every lab.
+    stream.write = lambda text: sys.stdout.write(text) if stream.enabled else None
+    stream.flush = lambda: sys.stdout.flush() if stream.enabled else None
 
 def setup_tracking(cfg: Config|None = None, experiment: str = "mlopslab") -> str:
     "Point MLflow at the workspace (or `cfg.tracking_uri`), create `experiment` if needed; returns its id."
@@ -39,14 +50,24 @@ def trusted_types(model) -> list[str]:
     import skops.io as sio
     return sio.get_untrusted_types(data=sio.dumps(model))
 
+def _float_ints(X):
+    "`X` with integer columns as float64: the schema then admits missing values (MLflow's integer-schema hint)."
+    ints = [c for c in X.columns if str(X[c].dtype).lower().startswith(("int", "uint"))]
+    return X.astype({c: "float64" for c in ints}) if ints else X
+
 def log_model(model, name: str = "model", X_example=None, registered_model_name: str|None = None):
     "Log a scikit-learn `model` to the active run with known requirements; returns MLflow's ModelInfo."
     mlflow = _mlflow()
     import mlflow.sklearn
-    return mlflow.sklearn.log_model(model, name=name, input_example=None if X_example is None else X_example.head(3),
-                                    pip_requirements=requirements("scikit-learn", "pandas", "numpy", "skops"),
-                                    skops_trusted_types=trusted_types(model),
-                                    registered_model_name=registered_model_name)
+    import warnings
+    example = None if X_example is None else _float_ints(X_example.head(3))
+    with warnings.catch_warnings():
+        # The inputs' integer columns are floats above; what is left is the output, a 0/1 label that is never missing.
+        warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer", category=UserWarning)
+        return mlflow.sklearn.log_model(model, name=name, input_example=example,
+                                        pip_requirements=requirements("scikit-learn", "pandas", "numpy", "skops"),
+                                        skops_trusted_types=trusted_types(model),
+                                        registered_model_name=registered_model_name)
 
 # %% ../../nbs/model/02_track.ipynb #d267d767
 def promote(model_name: str, version: str|int, alias: str = "champion") -> str:

@@ -132,6 +132,23 @@ def test_fresh_release_scores_zero_on_every_exercise(graded, week):
     assert all(q.points == 0 and "NotImplementedError" in q.reason for q in r.questions), [(q.question, q.reason) for q in r.questions]
 
 
+_WARNING = re.compile(r"\b[A-Z]\w*Warning\b|\bWARNING\b|warnings\.warn")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("week", WEEKS)
+def test_executed_lab_prints_no_stderr_and_no_warning(runs, week):
+    "A student sees no red box and no warning: every stderr line or warning in a lab is a bug to fix, not noise."
+    nb = nbformat.read(runs[2][week].output, as_version=4)
+    noise = []
+    for i, c in enumerate(nb.cells):
+        for o in c.get("outputs", []):
+            if o.output_type == "stream" and o.name == "stderr": noise.append((i, "stderr", o.text[:300]))
+            text = o.get("text", "") if o.output_type == "stream" else str(o.get("data", {}).get("text/plain", ""))
+            if _WARNING.search(text): noise.append((i, "warning", _WARNING.search(text).group(0), text[:300]))
+    assert noise == [], noise
+
+
 @pytest.mark.slow
 def test_labs_write_nothing_to_the_home_folder(runs):
     _, home, _ = runs

@@ -16,7 +16,7 @@ def site(tmp_path_factory):
     nb = nbformat.read(cfg.project/"nbs"/"labs"/"week01_intro.ipynb", as_version=4)
     nb.cells[-1] = nbformat.v4.new_code_cell("print('hi')", outputs=[nbformat.v4.new_output("stream", text="EXECUTED-MARKER\n")])
     nbformat.write(nb, executed)
-    return build_site(cfg, tmp_path/"site")
+    return build_site(cfg, tmp_path/"site", instructor=True)
 
 
 def test_index_lists_labs_and_modules(site):
@@ -24,6 +24,12 @@ def test_index_lists_labs_and_modules(site):
     assert "Week 1: Introduction to MLOps" in index and "labs/week01.html" in index
     assert "mlopslab.data.flights" in index and "mlopslab.course.labs" in index and "mlopslab.course.sandbox.isolate" in index, \
         "library notebooks in every folder, at any depth, get a page"
+
+
+def test_default_lab_page_is_the_student_release(workspace, tmp_path):
+    "Without --instructor the site renders labs/ (its leaks are checked in test_student_repo.py)."
+    page = (build_site(get_config(), tmp_path/"pub").parent/"labs"/"week01.html").read_text()
+    assert "NotImplementedError" in page and "EXECUTED-MARKER" not in page
 
 
 def test_lab_page_uses_the_executed_copy(site):
@@ -46,7 +52,7 @@ def test_no_page_loads_anything_from_the_internet(site):
 def test_unexecuted_lab_gets_a_note(workspace, tmp_path):
     from mlopslab.course.site import _lab_pages
     (tmp_path/"labs").mkdir()
-    rows = _lab_pages(get_config(), tmp_path)
+    rows = _lab_pages(get_config(), tmp_path, instructor=True)
     assert "Not executed yet" in (tmp_path/"labs"/"week01.html").read_text()
     assert "<td>no</td>" in rows[0]
 

@@ -9,10 +9,10 @@ WEEKS = (3, 4, 5)
 CHEATS = {   # week: (question, solution that fakes the answer well enough to pass the public checks)
     3: ("q3_round_trip", 'version.push(repo)\nmd5_before = md5_after = hashlib.md5((repo/"data"/"flights.parquet").read_bytes()).hexdigest()\n'
                          'wiped = True   # but nothing was deleted or pulled'),
-    4: ("q1_extend_schema", 'my_schema = {**validate.FLIGHTS_SCHEMA, "temp": validate.Column("float", nullable=True, min=-30, max=1000)}\n'
-                            'clean_ok, hot_failures = True, [("temp", "range", 10)]   # claimed, not computed'),
-    5: ("q3_new_batch", 'ran_new = ["ingest", "validate", "featurize", "split", "train"]\n'
-                        'rows_trained = 2 * history[0]["train_rows"]   # February never added'),
+    4: ("q1_extend_schema", 'my_schema = {**validate.FLIGHTS_SCHEMA, "temp": validate.Column("float", nullable=True, min=-30, max=95)}\n'
+                            'clean_ok, hot_failures = True, [("temp", "range", 10)]   # claimed, not computed: July (up to 100 F) fails this rule'),
+    5: ("q1_param_change", 'predict_param = ["train"]\n'
+                           'ran_param = ["train"]   # claimed: params.yaml never changed, the pipeline never ran'),
 }
 
 
