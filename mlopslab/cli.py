@@ -35,6 +35,7 @@ COMMANDS = (
     Command("stack up", "deploy.stack:up", "deploy.stack:print_up", {"services": ("--service",)}),
     Command("stack status", "deploy.stack:status", "deploy.stack:print_status", {"as_json": ("--json",)}),
     Command("stack down", "deploy.stack:down", "deploy.stack:print_down", {"services": ("--service",)}),
+    Command("serve", "deploy.serve:serve", "deploy.serve:print_serve"),
     Command("data validate", "data.validate:check_batch", "data.validate:print_report", {"as_json": ("--json",)}),
     Command("data versions", "data.version:list_versions", "data.version:print_versions"),
     Command("infra plan", "infra.terraform:plan", "infra.terraform:print_plan", {"variables": ("--var",)}),
