@@ -123,6 +123,7 @@ def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5, max_
     from fastapi import FastAPI, HTTPException, Request
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, Response
+    from pydantic import ValidationError
     from starlette.concurrency import run_in_threadpool
     holder = model if isinstance(model, ModelHolder) else ModelHolder(model_uri, "native", loaded=fixed(model, model_uri))
     Flight, Batch, Prediction = schemas(max_batch)
@@ -134,11 +135,13 @@ def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5, max_
                   description="P(arrival delay > 15 min) per flight, from the registered model the URI names.")
     app.state.holder, app.state.metrics = holder, metrics
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError):
-        items = describe_errors(exc.errors())
+    def invalid(errors: list[dict]) -> JSONResponse:
+        items = describe_errors(errors)
         code = 413 if any(i["field"] == "flights" and i["row"] is None and i["type"] == "too_long" for i in items) else 422
         return JSONResponse({"detail": items, "message": error_message(items)}, code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError): return invalid(exc.errors())
 
     def current() -> Loaded:
         if (m := holder.current) is None: raise HTTPException(503, f"no model loaded yet ({holder.error or 'loading'})")
@@ -160,9 +163,10 @@ def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5, max_
                 "features": FEATURES, "categories": m.categories, "bounds": BOUNDS, "threshold": threshold,
                 "max_batch": max_batch, "swaps": holder.swaps, "loaded_at": m.loaded_at}
 
-    async def predict(batch):
+    async def predict(request: Request):
         m = current()
-        rows = batch.flights
+        try: rows = Batch.model_validate_json(await request.body()).flights   # parse and validate in one pass (pydantic-core)
+        except ValidationError as e: return invalid(e.errors(include_url=False, include_input=False))
         cols = {c: [getattr(r, c) for r in rows] for c in FEATURES}
         p = m.predictor.predict(cols) if m.predictor.kind == "onnx" else await run_in_threadpool(m.predictor.predict, cols)
         p = np.asarray(p, dtype=float)
@@ -171,11 +175,12 @@ def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5, max_
         for u in unknown: metrics.unknown.labels(u["field"]).inc()
         return JSONResponse({"probabilities": p.tolist(), "delayed": (p >= threshold).astype(int).tolist(),
                              "model_version": m.label, "runtime": m.predictor.kind, "unknown": unknown})
-    predict.__annotations__ = {"batch": Batch}
     err = {"description": "names the row and field", "content": {"application/json": {"example": {
         "detail": [{"row": 0, "field": "distance", "message": "Input should be a valid number", "type": "float_type"}],
         "message": "row 0, field 'distance': Input should be a valid number"}}}}
-    app.post("/predict", summary="P(delayed) per flight", response_model=None,
+    predict.__annotations__ = {"request": Request}   # resolved here: the module's annotations are strings
+    body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}}
+    app.post("/predict", summary="P(delayed) per flight", response_model=None, openapi_extra={"requestBody": body},
              responses={200: {"model": Prediction}, 413: {**err, "description": f"over {max_batch} flights or {max_body} bytes"},
                         422: err, 503: {"description": "no model loaded yet"}})(predict)
 
@@ -185,6 +190,8 @@ def create_app(model, model_uri: str = "in-memory", threshold: float = 0.5, max_
         "The OpenAPI document, with the served version's known categories on each categorical field."
         from fastapi.openapi.utils import get_openapi
         spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema = Batch.model_json_schema(ref_template="#/components/schemas/{model}")
+        spec.setdefault("components", {}).setdefault("schemas", {}).update(schema.pop("$defs"), Batch=schema)
         props = spec["components"]["schemas"]["Flight"]["properties"]
         for c, cats in (holder.current.categories if holder.current else {}).items():
             if c in props: props[c]["x-known-categories"] = cats
