@@ -35,6 +35,8 @@ COMMANDS = (
     Command("stack up", "deploy.stack:up", "deploy.stack:print_up", {"services": ("--service",)}),
     Command("stack status", "deploy.stack:status", "deploy.stack:print_status", {"as_json": ("--json",)}),
     Command("stack down", "deploy.stack:down", "deploy.stack:print_down", {"services": ("--service",)}),
+    Command("serve", "deploy.serve:serve", "deploy.serve:print_serve"),
+    Command("loadtest", "deploy.loadtest:loadtest", "deploy.loadtest:print_loadtest", {"as_json": ("--json",), "csv_path": ("--csv",)}),
     Command("data validate", "data.validate:check_batch", "data.validate:print_report", {"as_json": ("--json",)}),
     Command("data versions", "data.version:list_versions", "data.version:print_versions"),
     Command("model gate", "model.gate:gate", "model.gate:print_gate", {"as_json": ("--json",)}),
@@ -80,7 +82,8 @@ def _shown(default) -> str:
 def help_text(doc: str|None, default) -> str:
     "The help of one option: its comment and, when it has a meaningful default, `(default: X)`."
     shows = default is not inspect.Parameter.empty and default is not None and default is not False and default != ()
-    return (doc or "") + (f" (default: {_shown(default)})" if shows else "")
+    text = (doc or "") + (f" (default: {_shown(default)})" if shows else "")
+    return text.replace("%", "%%")   # argparse formats help with %
 
 # %% ../nbs/02_cli.ipynb #5e9d1c27
 def _argument(name: str, p: inspect.Parameter, anno, doc: str|None, flags: tuple) -> tuple[tuple, dict]:

@@ -149,11 +149,11 @@ def mlflow_service(cfg: Config|None = None) -> Service:
                    env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"})
 
 def model_service(model_uri: str, cfg: Config|None = None, name: str = "model") -> Service:
-    "A FastAPI model server (`mlopslab.deploy.serve`) for `model_uri`, run by uvicorn."
+    "The model server (`mlopslab.deploy.serve`) for `model_uri`, run by uvicorn; ready once the model is loaded (`/ready`)."
     cfg = cfg or get_config()
     return Service(name, [sys.executable, "-m", "uvicorn", "mlopslab.deploy.serve:app_from_env", "--factory",
                           "--host", "{host}", "--port", "{port}", "--workers", "1", "--log-level", "warning"],
-                   port=cfg.serve_port, health_path="/health", host=cfg.host, env={"MLOPSLAB_MODEL_URI": model_uri})
+                   port=cfg.serve_port, health_path="/ready", host=cfg.host, env={"MLOPSLAB_MODEL_URI": model_uri})
 
 SERVICES = {"mlflow": mlflow_service}
 
