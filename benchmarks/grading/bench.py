@@ -15,8 +15,8 @@ wrong, or when grading stops (a preflight error): a broken environment must neve
 
 otter-grader 7.0.0 is installed ONLY into its own venv (.venv-otter, created here from PyPI on first use).
 `otter run` grades one submission per process and has no time limit, so the benchmark gives each otter run
-the same number of seconds from outside (subprocess timeout) that mlopslab gives a cell; a submission that
-hits it scores nothing under otter.
+from outside (subprocess timeout) the wall clock mlopslab allows a cell: `--timeout` x 2, stretched up to 2x
+with the measured CPU contention; a submission that hits it scores nothing under otter.
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time, zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +30,7 @@ from mlopslab.course.grade import grade
 from mlopslab.course.labspec import directives, dumps, lab_for, make_lab, source
 from mlopslab.course.release import release_notebook
 from mlopslab.errors import MlopslabError
+from mlopslab.course.sandbox.isolate import contention
 
 SETUP = "import numpy as np\nvalues = np.arange(1, 11, dtype=float)"
 SOL = {"q1_mean": "mean = float(values.mean())",
@@ -107,7 +108,8 @@ def ensure_otter() -> Path:
 
 def otter_one(otter: Path, zp: Path, sub: Path, out: Path, timeout: float) -> tuple[str, dict|None, float]:
     "Grade one submission with `otter run`; (name, points per question or None when it was killed, seconds)."
-    o, t0 = out/sub.stem, time.monotonic()
+    # otter has no limit of its own: it gets the wall clock mlopslab allows a cell, stretched the same way with the measured load
+    o, t0, timeout = out/sub.stem, time.monotonic(), timeout * 2 * (1 + min(contention(), 1.0))
     o.mkdir(parents=True, exist_ok=True)
     try:
         r = subprocess.run([str(otter), "run", "-a", str(zp), "-o", str(o), "--no-logo", str(sub)], capture_output=True, text=True, timeout=timeout, cwd=o)
