@@ -57,7 +57,7 @@ def metrics_of_the_baseline(ctx):
 
 
 @hidden("q3_accuracy_trap", record=["prediction", "rule_accuracy"])
-def accuracy_trap(ctx):
+def prediction_and_rule_accuracy(ctx):
     "the prediction about accuracy is the right one, and the rule's accuracy is measured on the test period"
     assert ctx.value("prediction") == "b", "the prediction is not the one the numbers support"
     def compute():
@@ -89,7 +89,7 @@ def _expected_threshold(ctx) -> float:
 def threshold_meets_the_request(ctx):
     "threshold is the highest multiple of 0.05 that warns about two in three late flights"
     got = ctx.value("threshold")
-    assert type(got) is float, "threshold is not a Python float"
+    assert type(got) is float, "threshold should be a Python float"
     assert close(got, _expected_threshold(ctx), 1e-9), "threshold is not the highest multiple of 0.05 with a recall of at least 2/3"
 
 
