@@ -100,7 +100,7 @@ def get_config(**overrides) -> Config:
 
 # %% ../nbs/01_config.ipynb #5aff5638
 def tool_env(cfg: Config) -> dict[str, str]:
-    "Environment variables that keep MLflow/DVC/Jupyter state in the workspace and turn their telemetry off."
+    "Environment variables that keep MLflow/DVC/Jupyter state in the workspace, turn their telemetry off and keep OpenMP threads from spinning."
     ws = cfg.workspace
     return {
         "MLOPSLAB_PROJECT": str(cfg.project), "MLOPSLAB_WORKSPACE": str(ws),  # kernels and servers see the same config
@@ -111,6 +111,9 @@ def tool_env(cfg: Config) -> dict[str, str]:
         "JUPYTER_CONFIG_DIR": str(ws/"jupyter"/"config"), "JUPYTER_DATA_DIR": str(ws/"jupyter"/"data"),
         "JUPYTER_RUNTIME_DIR": str(ws/"jupyter"/"runtime"), "IPYTHONDIR": str(ws/"ipython"),
         "MPLCONFIGDIR": str(ws/"matplotlib"), "JUPYTER_PLATFORM_DIRS": "1",
+        # OpenMP threads (scikit-learn's boosting, PyTorch) wait passively instead of spinning: on 2 shared cores a
+        # spinning thread made one boosting fit 40x slower (nbs/model/00_model.ipynb); a value set by the user wins
+        "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
     }
 
 KERNEL_CONFIG = "# written by mlopslab: kernels log errors only (no plain-TCP warning on every start)\nc.IPKernelApp.log_level = 'ERROR'\n"

@@ -115,7 +115,7 @@ def study_pruned_stored_and_tracked(ctx):
     trials, params, steps = _study_rows(ctx)
     assert len(trials) >= n, f"the study holds {len(trials)} trials, fewer than n_trials"
     assert all(steps.get(t[0], 0) >= 1 for t in trials), "some trials reported no intermediate value"
-    assert any(t[1] == "PRUNED" for t in trials), "no trial was pruned"
+    assert any(t[1] == "PRUNED" for t in trials), "the study pruned none of its trials"
     for tid, ps in params.items():
         assert set(ps) == set(space), "a trial's parameters are not those of your space"
         assert all(space[k][1] <= v <= space[k][2] for k, v in ps.items()), "a trial drew a value outside your space"
@@ -139,7 +139,7 @@ def winner_rebuilt_from_the_record(ctx):
     best = max(scored)[1]
     logged = dict(ctx.sql("SELECT key, value FROM params WHERE run_uuid = ?", best))
     got = ctx.value("best_params")
-    assert isinstance(got, dict) and set(got) == set(space), "best_params should hold every parameter of your space"
+    assert isinstance(got, dict) and set(got) == set(space), "best_params lacks a parameter of your space, or has one that is not in it"
     for k, (kind, *_) in space.items():
         want = int(logged[k]) if kind == "int" else float(logged[k])
         assert type(got[k]) is type(want) and close(got[k], want, 1e-12), f"best_params[{k!r}] is not the value logged by the best child run"

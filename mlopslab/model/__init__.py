@@ -6,7 +6,5 @@
 __all__ = ['MODELS', 'boosting', 'evaluate', 'forest', 'logistic', 'make', 'net']
 
 # %% ../../nbs/model/00_model.ipynb #2cf35b69
-import os
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # before any OpenMP runtime loads: see above
 from .zoo import MODELS, boosting, evaluate, forest, logistic, make, net
 _all_ = ["MODELS", "boosting", "evaluate", "forest", "logistic", "make", "net"]

@@ -20,6 +20,7 @@ LABS = find_labs(get_config(project=ROOT))
 WEEKS = [lab.week for lab in LABS]
 REQUIRED = ("title", "week", "slug", "objectives", "minutes", "runtime", "hardware", "points")
 COMMON = ("seed", "sample", "target", "workspace")
+LABS_TIMEOUT = 300 * len(LABS)   # the first test to use `runs` or `graded` runs or grades every lab (pytest-timeout counts fixtures)
 
 
 def by_week(week: int):
@@ -108,6 +109,7 @@ def test_release_is_deterministic_and_committed(week, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(LABS_TIMEOUT)
 @pytest.mark.parametrize("week", WEEKS)
 def test_runs_headless_with_defaults(runs, week):
     "(Their run times against each lab's `runtime` budget: benchmarks/labs_runtime.py.)"
@@ -116,6 +118,7 @@ def test_runs_headless_with_defaults(runs, week):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(LABS_TIMEOUT)
 @pytest.mark.parametrize("week", WEEKS)
 def test_instructor_notebook_scores_full_marks(graded, week):
     spec, res = graded[week]
@@ -125,6 +128,7 @@ def test_instructor_notebook_scores_full_marks(graded, week):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(LABS_TIMEOUT)
 @pytest.mark.parametrize("week", WEEKS)
 def test_fresh_release_scores_zero_on_every_exercise(graded, week):
     spec, res = graded[week]
@@ -137,6 +141,7 @@ _WARNING = re.compile(r"\b[A-Z]\w*Warning\b|\bWARNING\b|warnings\.warn")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(LABS_TIMEOUT)
 @pytest.mark.parametrize("week", WEEKS)
 def test_executed_lab_prints_no_stderr_and_no_warning(runs, week):
     "A student sees no red box and no warning: every stderr line or warning in a lab is a bug to fix, not noise."
@@ -151,6 +156,7 @@ def test_executed_lab_prints_no_stderr_and_no_warning(runs, week):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(LABS_TIMEOUT)
 def test_labs_write_nothing_to_the_home_folder(runs):
     _, home, _ = runs
     written = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
@@ -158,6 +164,7 @@ def test_labs_write_nothing_to_the_home_folder(runs):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(LABS_TIMEOUT)
 def test_week01_registered_a_champion_and_left_nothing_running(runs):
     cfg, _, res = runs
     assert res[1].status == "passed"
