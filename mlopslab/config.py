@@ -111,6 +111,7 @@ def tool_env(cfg: Config) -> dict[str, str]:
         "JUPYTER_CONFIG_DIR": str(ws/"jupyter"/"config"), "JUPYTER_DATA_DIR": str(ws/"jupyter"/"data"),
         "JUPYTER_RUNTIME_DIR": str(ws/"jupyter"/"runtime"), "IPYTHONDIR": str(ws/"ipython"),
         "MPLCONFIGDIR": str(ws/"matplotlib"), "JUPYTER_PLATFORM_DIRS": "1",
+        "XDG_CACHE_HOME": str(ws/"cache"),   # caches of other libraries (onnxruntime's device id) stay in the workspace too
         # OpenMP threads (scikit-learn's boosting, PyTorch) wait passively instead of spinning: on 2 shared cores a
         # spinning thread made one boosting fit 40x slower (nbs/model/00_model.ipynb); a value set by the user wins
         "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"),
