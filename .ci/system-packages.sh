@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 fi
 echo "system packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/tmp/mlopslab-apt.log 2>&1; then
+if ! { apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >/tmp/mlopslab-apt.log 2>&1; then
   echo "system packages: apt-get failed (see /tmp/mlopslab-apt.log); tests that need them will skip"
 fi
 exit 0
