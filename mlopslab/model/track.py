@@ -9,7 +9,8 @@ from ..config import Config, get_config
 from ..errors import require
 
 # %% auto #0
-__all__ = ['setup_tracking', 'requirements', 'trusted_types', 'log_model', 'promote']
+__all__ = ['setup_tracking', 'requirements', 'trusted_types', 'log_model', 'promote', 'data_version', 'log_data_version', 'plots',
+           'log_plots', 'system_metrics', 'model_card', 'log_model_card']
 
 # %% ../../nbs/model/02_track.ipynb #e69dae30
 def _mlflow():
@@ -75,3 +76,100 @@ def promote(model_name: str, version: str|int, alias: str = "champion") -> str:
     client = _mlflow().MlflowClient()
     client.set_registered_model_alias(model_name, alias, str(version))
     return f"models:/{model_name}@{alias}"
+
+# %% ../../nbs/model/02_track.ipynb #66bd982f
+def data_version(repo, rev: str = "HEAD", name: str = "data/flights.parquet", cfg: Config|None = None) -> dict:
+    "The DVC version of `name` at git revision `rev` of `repo`: rev (full hash), md5, size and source."
+    import yaml
+    from pathlib import Path
+    from mlopslab.data.version import git
+    from mlopslab.errors import DataError
+    repo = Path(repo)
+    try:
+        full = git(repo, "rev-parse", "--verify", f"{rev}^{{commit}}", cfg=cfg).strip()
+        meta = yaml.safe_load(git(repo, "show", f"{full}:{name}.dvc", cfg=cfg))["outs"][0]
+    except DataError as e:
+        raise DataError(f"no DVC version of {name} at {rev!r} in {repo}", e.cause,
+                        f"version the data first (dvc add {name}; git commit), or pass the repo and revision that hold it") from None
+    return {"rev": full, "md5": meta["md5"], "size": meta.get("size"), "source": f"{repo.resolve().as_uri()}@{full[:12]}:{name}"}
+
+def log_data_version(df,                                # the data the run uses (the version's rows, or a split of them)
+                     repo,                              # the git + DVC repository that versions it
+                     rev: str = "HEAD",                 # git revision of the version
+                     name: str = "data/flights.parquet", # the versioned file in the repository
+                     context: str = "training",         # what the run does with it: training, validation, test
+                     targets: str|None = "delayed",     # the label column, if `df` has it
+                     cfg: Config|None = None) -> dict:
+    "Log the DVC version of `name` as the active run's MLflow input dataset (digest = DVC md5); returns `data_version`."
+    mlflow = _mlflow()
+    import mlflow.data
+    v = data_version(repo, rev, name, cfg)
+    ds = mlflow.data.from_pandas(df, source=v["source"], targets=targets if targets in df.columns else None,
+                                 name=name.rsplit("/", 1)[-1], digest=v["md5"][:32])
+    mlflow.log_input(ds, context=context)
+    mlflow.set_tags({"data.rev": v["rev"], "data.md5": v["md5"], "data.name": name})
+    return v
+
+# %% ../../nbs/model/02_track.ipynb #b4a33e57
+def plots(y, p, label: str = "model") -> dict:
+    "Figures of predictions `p` against labels `y`: 'roc' (with its AUC) and 'reliability' (calibration)."
+    import numpy as np
+    from matplotlib.figure import Figure
+    from sklearn.metrics import roc_auc_score, roc_curve
+    y, p = np.asarray(y), np.asarray(p)
+    roc = Figure(figsize=(4, 4)); ax = roc.subplots()
+    fpr, tpr, _ = roc_curve(y, p)
+    ax.plot(fpr, tpr, label=f"{label} (AUC {roc_auc_score(y, p):.3f})"); ax.plot([0, 1], [0, 1], ":", color="grey", label="coin toss")
+    ax.set(xlabel="false alarm rate", ylabel="delays caught", title="ROC curve"); ax.legend(loc="lower right")
+    rel = Figure(figsize=(4, 4)); ax = rel.subplots()
+    edges = np.quantile(p, np.linspace(0, 1, 11)); bins = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, 9)
+    pred = [p[bins == b].mean() for b in range(10) if (bins == b).any()]; seen = [y[bins == b].mean() for b in range(10) if (bins == b).any()]
+    ax.plot(pred, seen, "o-", label=label); ax.plot([0, 1], [0, 1], ":", color="grey", label="perfectly calibrated")
+    ax.set(xlabel="predicted delay probability", ylabel="observed delay rate", title="Reliability"); ax.legend(loc="upper left")
+    return {"roc": roc, "reliability": rel}
+
+def log_plots(y, p, label: str = "model", prefix: str = "plots") -> list[str]:
+    "Log `plots(y, p)` to the active run as PNG artifacts under `prefix`; returns their artifact paths."
+    mlflow = _mlflow()
+    paths = []
+    for key, fig in plots(y, p, label).items():
+        paths.append(f"{prefix}/{key}.png"); mlflow.log_figure(fig, paths[-1])
+    return paths
+
+# %% ../../nbs/model/02_track.ipynb #bea150de
+def system_metrics(interval: float = 1.0) -> None:
+    "Sample system metrics every `interval` seconds in every run started after this, logging each sample at once."
+    mlflow = _mlflow()
+    mlflow.set_system_metrics_sampling_interval(interval)
+    mlflow.set_system_metrics_samples_before_logging(1)
+    mlflow.enable_system_metrics_logging()
+
+# %% ../../nbs/model/02_track.ipynb #36d22e4a
+def model_card(run_id: str,                                   # the MLflow run of the model
+               intended_use: str = ("Scores the risk that a scheduled NYC departure arrives 15+ minutes late, for an airline's "
+                                    "operations centre and a passenger app. Not for other airports or for rebooking decisions alone."),
+               limitations: str = "Trained on 2013 flights from EWR, JFK and LGA; seasons, carriers and routes outside them are unseen.",
+              ) -> str:
+    "A Markdown model card made from run `run_id`'s parameters, metrics, input datasets and tags."
+    run = _mlflow().get_run(run_id)
+    d, lines = run.data, [f"# Model card: {run.info.run_name or run_id}", "",
+                          f"- run `{run_id}`, experiment `{run.info.experiment_id}`, status {run.info.status}", "",
+                          "## Intended use", intended_use, "", "## Training data"]
+    inputs = run.inputs.dataset_inputs if run.inputs else []
+    for i in inputs:
+        ctx = next((t.value for t in i.tags if t.key == "mlflow.data.context"), "")
+        lines.append(f"- {i.dataset.name} ({ctx}): digest `{i.dataset.digest}`, source `{i.dataset.source}`")
+    if not inputs: lines.append("- not recorded: log the data version with `log_data_version`")
+    lines += ["", "## Parameters"] + ([f"- {k}: {v}" for k, v in sorted(d.params.items())] or ["- none"])
+    metrics = {k: v for k, v in d.metrics.items() if not k.startswith("system/")}
+    lines += ["", "## Metrics"] + ([f"- {k}: {v:.4f}" for k, v in sorted(metrics.items())] or ["- none logged"])
+    lines += ["", "## Limitations", limitations, ""]
+    return "\n".join(lines)
+
+def log_model_card(run_id: str|None = None, **kwargs) -> str:
+    "Write `model_card(run_id)` to that run (default: the active run) as `model_card.md`; returns the text."
+    mlflow = _mlflow()
+    run_id = run_id or mlflow.active_run().info.run_id
+    text = model_card(run_id, **kwargs)
+    mlflow.MlflowClient().log_text(run_id, text, "model_card.md")
+    return text
