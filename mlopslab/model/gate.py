@@ -97,8 +97,9 @@ def resolve_version(client, uri: str):
                         "list the versions with MlflowClient().search_model_versions(), or check MLFLOW_TRACKING_URI / the workspace") from None
 
 def _load(mv):
-    import mlflow.sklearn
-    return mlflow.sklearn.load_model(f"models:/{mv.name}/{mv.version}")
+    "The model of registry version `mv` with `predict_proba`: a scikit-learn model, or the PyTorch network through its wrapper."
+    from mlopslab.model.track import load_model
+    return load_model(f"models:/{mv.name}/{mv.version}")
 
 # %% ../../nbs/model/04_gate.ipynb #d5cc84c7
 @dataclass

@@ -126,3 +126,39 @@ def checksum(self: TabularNet) -> str:
     h = hashlib.sha256()
     for k, v in sorted(self.net_.state_dict().items()): h.update(k.encode()); h.update(v.numpy().tobytes())
     return h.hexdigest()
+
+# %% ../../nbs/model/01b_net.ipynb #8dd44fbf
+_STATS = ("median_", "mean_", "std_")
+
+@patch
+def save(self: TabularNet, folder) -> str:
+    "Write the weights (`net.pt`) and what `fit` learnt (`net.json`) to `folder`; returns the folder."
+    import json
+    from pathlib import Path
+    torch = _torch()
+    if not hasattr(self, "net_"): raise ConfigError("cannot save an untrained TabularNet", "fit has not run", "call fit(X, y) first")
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    torch.save(self.net_.state_dict(), folder/"net.pt")
+    meta = {"params": {**self.get_params(), "hidden": list(self.hidden)}, "vocab": self.vocab_, "best_epoch": self.best_epoch_,
+            "history": self.history_, **{k: {c: float(v) for c, v in getattr(self, k).items()} for k in _STATS}}
+    (folder/"net.json").write_text(json.dumps(meta, indent=1))
+    return str(folder)
+
+@patch(cls_method=True)
+def load(cls: TabularNet, folder) -> TabularNet:
+    "A trained `TabularNet` from a folder written by `save` (weights loaded with `weights_only=True`)."
+    import json
+    import pandas as pd
+    from pathlib import Path
+    torch = _torch()
+    folder = Path(folder)
+    if not (folder/"net.pt").exists() or not (folder/"net.json").exists():
+        raise ConfigError(f"no saved TabularNet in {folder}", "net.pt or net.json is missing", "save one with model.save(folder)")
+    meta = json.loads((folder/"net.json").read_text())
+    m = cls(**{**meta["params"], "hidden": tuple(meta["params"]["hidden"])})
+    m.vocab_, m.best_epoch_, m.history_ = meta["vocab"], meta["best_epoch"], meta["history"]
+    for k in _STATS: setattr(m, k, pd.Series(meta[k], dtype=float))
+    net = _module([len(m.vocab_[c]) + 1 for c in CATEGORICAL], m.emb_dim, len(NUMERIC), m.hidden, m.dropout)
+    net.load_state_dict(torch.load(folder/"net.pt", weights_only=True))
+    m.net_, m.classes_ = net.eval(), np.array([0, 1])
+    return m

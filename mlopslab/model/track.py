@@ -9,8 +9,8 @@ from ..config import Config, get_config
 from ..errors import require
 
 # %% auto #0
-__all__ = ['setup_tracking', 'requirements', 'trusted_types', 'log_model', 'promote', 'data_version', 'log_data_version', 'plots',
-           'log_plots', 'system_metrics', 'model_card', 'log_model_card']
+__all__ = ['setup_tracking', 'requirements', 'trusted_types', 'log_model', 'promote', 'log_net', 'load_model', 'data_version',
+           'log_data_version', 'plots', 'log_plots', 'system_metrics', 'model_card', 'log_model_card']
 
 # %% ../../nbs/model/02_track.ipynb #e69dae30
 def _mlflow():
@@ -76,6 +76,39 @@ def promote(model_name: str, version: str|int, alias: str = "champion") -> str:
     client = _mlflow().MlflowClient()
     client.set_registered_model_alias(model_name, alias, str(version))
     return f"models:/{model_name}@{alias}"
+
+# %% ../../nbs/model/02_track.ipynb #f903d937
+def _net_wrapper():
+    "The pyfunc wrapper class of `TabularNet` (made on first use: MLflow and pandas are imported lazily)."
+    import mlflow.pyfunc, pandas as pd
+    def load_context(self, context):
+        from mlopslab.model.net import TabularNet
+        self.net = TabularNet.load(context.artifacts["net"])
+    def predict(self, context, model_input, params=None):
+        return self.net.predict_proba(model_input)[:, 1]
+    # Real types, not the strings `from __future__ import annotations` makes: MLflow reads them when the class is made.
+    predict.__annotations__ = {"model_input": pd.DataFrame}
+    return type("TabularNetModel", (mlflow.pyfunc.PythonModel,), {"load_context": load_context, "predict": predict,
+                "__doc__": "MLflow's view of the course's PyTorch network: `predict` gives each flight's delay probability."})
+
+def log_net(model, name: str = "model", X_example=None, registered_model_name: str|None = None):
+    "Log a trained `TabularNet` to the active run as a pyfunc model (weights + vocabularies); returns MLflow's ModelInfo."
+    import tempfile, warnings
+    mlflow = _mlflow()
+    import mlflow.pyfunc
+    example = None if X_example is None else _float_ints(X_example.head(3))
+    with tempfile.TemporaryDirectory() as d, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer", category=UserWarning)
+        return mlflow.pyfunc.log_model(name=name, python_model=_net_wrapper()(), artifacts={"net": model.save(d)},
+                                       input_example=example, registered_model_name=registered_model_name,
+                                       pip_requirements=requirements("torch", "pandas", "numpy", "scikit-learn"))
+
+def load_model(uri: str):
+    "The model at `uri` with `predict_proba`: a scikit-learn model as it was logged, a network through its pyfunc wrapper."
+    mlflow = _mlflow()
+    import mlflow.pyfunc, mlflow.sklearn
+    if "sklearn" in mlflow.models.get_model_info(uri).flavors: return mlflow.sklearn.load_model(uri)
+    return mlflow.pyfunc.load_model(uri).unwrap_python_model().net
 
 # %% ../../nbs/model/02_track.ipynb #66bd982f
 def data_version(repo, rev: str = "HEAD", name: str = "data/flights.parquet", cfg: Config|None = None) -> dict:
