@@ -5,6 +5,6 @@
 # %% auto #0
 __all__ = ['detect', 'drift']
 
-# %% ../../nbs/monitor/00_monitor.ipynb #5ae23a74
+# %% ../../nbs/monitor/00_monitor.ipynb #0c9ba7db
 from .drift import detect, drift
 _all_ = ["detect", "drift"]
