@@ -158,7 +158,7 @@ def model_service(model_uri: str, cfg: Config|None = None, name: str = "model") 
 
 SERVICES = {"mlflow": mlflow_service}
 
-# %% ../../nbs/deploy/01_stack.ipynb #6c8789b6
+# %% ../../nbs/deploy/01_stack.ipynb #ce18b545
 MONITOR_PORTS = {"webhook": 9095, "alertmanager": 9093, "prometheus": 9090}
 
 def _address(cfg: Config, name: str, port: int) -> str:
@@ -166,14 +166,14 @@ def _address(cfg: Config, name: str, port: int) -> str:
     rec = _read_record(cfg, name)
     return f"{cfg.host}:{rec['port'] if rec else port}"
 
-def prometheus_service(cfg: Config|None = None, interval: str = "5s", window: str = "1m", scale: float = 1.0) -> Service:
-    "Prometheus scraping the model server every `interval`, with mlopslab's rules (`window`, `for:` times `scale`), alerting through Alertmanager."
+def prometheus_service(cfg: Config|None = None, interval: str = "5s", window: str = "1m", scale: float = 1.0, extra: list[dict]|None = None) -> Service:
+    "Prometheus scraping the model server every `interval`, with mlopslab's rules (`window`, `for:` times `scale`, plus `extra` rules), alerting through Alertmanager."
     import yaml
     from mlopslab.monitor.rules import JOB, find_tool, write_rules
     cfg = cfg or get_config()
     binary = find_tool("prometheus", "the local stack's metrics (stack up --service prometheus)")
     d = cfg.workspace/"monitor"/"prometheus"
-    write_rules(d, window, scale)
+    write_rules(d, window, scale, extra=extra)
     conf = {"global": {"scrape_interval": interval, "evaluation_interval": interval}, "rule_files": ["rules.yml"],
             "alerting": {"alertmanagers": [{"static_configs": [{"targets": [_address(cfg, "alertmanager", MONITOR_PORTS["alertmanager"])]}]}]},
             "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": [_address(cfg, "model", cfg.serve_port)]}]}]}
