@@ -45,10 +45,13 @@ COMMANDS = (
     Command("infra output", "infra.terraform:output", "infra.terraform:print_outputs", {"as_json": ("--json",)}),
     Command("infra destroy", "infra.terraform:destroy", "infra.terraform:print_destroyed", {"variables": ("--var",)}),
     Command("infra cost", "infra.cost:estimate", "infra.cost:print_cost", {"target": ("--target",), "hours": ("--hours",)}, ("prices",)),
+    Command("monitor drift", "monitor.drift:drift", "monitor.drift:print_drift", {"as_json": ("--json",)}),
+    Command("monitor rules", "monitor.rules:check_rules", "monitor.rules:print_rules"),
 )
 GROUPS = {"labs": "list and run the weekly labs headless", "stack": "the local stack's services (MLflow, model servers)",
           "data": "validate and version batches of flights",
           "model": "validate models and gate them into the registry", "infra": "the course machine through Terraform (local, chameleon, gcp, aws)",
+          "monitor": "drift detection and Prometheus rules for the served model",
           "site": "the static course site, built offline"}
 NEVER = ("cfg", "progress")   # parameters the command line never offers
 

@@ -13,8 +13,9 @@ from ..config import Config, get_config, tool_env
 from ..errors import StackError
 
 # %% auto #0
-__all__ = ['READY_TIMEOUT', 'SERVICES', 'port_in_use', 'free_port', 'Service', 'start', 'stop', 'status', 'mlflow_service',
-           'model_service', 'local_stack', 'unknown_service', 'up', 'print_up', 'down', 'print_down', 'print_status']
+__all__ = ['READY_TIMEOUT', 'SERVICES', 'MONITOR_PORTS', 'port_in_use', 'free_port', 'Service', 'start', 'stop', 'status',
+           'mlflow_service', 'model_service', 'prometheus_service', 'alertmanager_service', 'webhook_service',
+           'local_stack', 'unknown_service', 'up', 'print_up', 'down', 'print_down', 'print_status']
 
 # %% ../../nbs/deploy/01_stack.ipynb #82c4dcd4
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
@@ -156,6 +157,53 @@ def model_service(model_uri: str, cfg: Config|None = None, name: str = "model") 
                    port=cfg.serve_port, health_path="/ready", host=cfg.host, env={"MLOPSLAB_MODEL_URI": model_uri})
 
 SERVICES = {"mlflow": mlflow_service}
+
+# %% ../../nbs/deploy/01_stack.ipynb #ce18b545
+MONITOR_PORTS = {"webhook": 9095, "alertmanager": 9093, "prometheus": 9090}
+
+def _address(cfg: Config, name: str, port: int) -> str:
+    "`host:port` of the running service `name`, else of its default port."
+    rec = _read_record(cfg, name)
+    return f"{cfg.host}:{rec['port'] if rec else port}"
+
+def prometheus_service(cfg: Config|None = None, interval: str = "5s", window: str = "1m", scale: float = 1.0, extra: list[dict]|None = None) -> Service:
+    "Prometheus scraping the model server every `interval`, with mlopslab's rules (`window`, `for:` times `scale`, plus `extra` rules), alerting through Alertmanager."
+    import yaml
+    from mlopslab.monitor.rules import JOB, find_tool, write_rules
+    cfg = cfg or get_config()
+    binary = find_tool("prometheus", "the local stack's metrics (stack up --service prometheus)")
+    d = cfg.workspace/"monitor"/"prometheus"
+    write_rules(d, window, scale, extra=extra)
+    conf = {"global": {"scrape_interval": interval, "evaluation_interval": interval}, "rule_files": ["rules.yml"],
+            "alerting": {"alertmanagers": [{"static_configs": [{"targets": [_address(cfg, "alertmanager", MONITOR_PORTS["alertmanager"])]}]}]},
+            "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": [_address(cfg, "model", cfg.serve_port)]}]}]}
+    (d/"prometheus.yml").write_text(yaml.safe_dump(conf, sort_keys=False))
+    return Service("prometheus", [binary, f"--config.file={d/'prometheus.yml'}", f"--storage.tsdb.path={d/'data'}",
+                                  "--web.listen-address={host}:{port}", "--web.enable-lifecycle"],
+                   port=MONITOR_PORTS["prometheus"], health_path="/-/ready", host=cfg.host)
+
+def alertmanager_service(cfg: Config|None = None, group_wait: str = "1s") -> Service:
+    "Alertmanager routing every alert (firing and resolved) to mlopslab's webhook receiver."
+    import yaml
+    from mlopslab.monitor.rules import find_tool
+    cfg = cfg or get_config()
+    binary = find_tool("prometheus-alertmanager", "the local stack's alert routing (stack up --service alertmanager)")
+    d = cfg.workspace/"monitor"/"alertmanager"; d.mkdir(parents=True, exist_ok=True)
+    url = f"http://{_address(cfg, 'webhook', MONITOR_PORTS['webhook'])}/alerts"
+    conf = {"route": {"receiver": "mlopslab", "group_by": ["alertname"], "group_wait": group_wait, "group_interval": "5s", "repeat_interval": "4h"},
+            "receivers": [{"name": "mlopslab", "webhook_configs": [{"url": url, "send_resolved": True}]}]}
+    (d/"alertmanager.yml").write_text(yaml.safe_dump(conf, sort_keys=False))
+    return Service("alertmanager", [binary, f"--config.file={d/'alertmanager.yml'}", f"--storage.path={d/'data'}",
+                                    "--web.listen-address={host}:{port}", "--cluster.listen-address="],
+                   port=MONITOR_PORTS["alertmanager"], health_path="/-/ready", host=cfg.host)
+
+def webhook_service(cfg: Config|None = None, loop: bool = False) -> Service:
+    "mlopslab's webhook receiver (`mlopslab.monitor.webhook`): logs every alert in the workspace; with `loop`, retrains on one."
+    cfg = cfg or get_config()
+    return Service("webhook", [sys.executable, "-m", "mlopslab.monitor.webhook", "--host", "{host}", "--port", "{port}"] + (["--loop"] if loop else []),
+                   port=MONITOR_PORTS["webhook"], health_path="/health", host=cfg.host)
+
+SERVICES.update(webhook=webhook_service, alertmanager=alertmanager_service, prometheus=prometheus_service)
 
 # %% ../../nbs/deploy/01_stack.ipynb #387bda29
 @contextmanager
