@@ -160,7 +160,7 @@ def exports_hcl_validates_plans_and_refuses_bad_retention(ctx):
         assert f"{ws}/exports" in values, "the exports resource's input has no folder exports inside var.workspace"
         assert 30 in [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)], "the exports resource's input does not record the retention"
         assert {"owner": "grader", "course": "mlopslab", "expires": "2030-01-31"} in values, "the exports resource's input does not carry the module's tags"
-        assert "exports_path" in conf.get("outputs", {}), "no output exports_path"
+        assert "exports_path" in conf.get("outputs", {}), "the HCL has no exports_path output"
         out = p["planned_values"]["outputs"]["exports_path"]
         assert "value" not in out or out["value"] == f"{ws}/exports", "the output exports_path is not the exports folder"
         assert plan(export_retention_days=0) is None and plan(export_retention_days=366) is None, "Terraform accepts a retention outside 1..365"

@@ -93,7 +93,7 @@ ALERTS_READS = {"src/pipeline.py", "model.pkl", "data/test.parquet"}
 def alerts_stage_declared_and_predicted(ctx):
     "the project's dvc.yaml declares the alerts stage with exactly what the step reads, its parameter section and its metrics kept in git; dvc.lock shows it ran on the last model with threshold 0.3; and the predictions made before running were right"
     stages = yaml.safe_load(ctx.file(f"{PROJ}/dvc.yaml").read_text()).get("stages") or {}
-    assert set(stages) == {*STAGES, "alerts"}, "dvc.yaml should hold the five stages and alerts"
+    assert set(stages) == {*STAGES, "alerts"}, "the project's dvc.yaml does not hold exactly the template's stages plus alerts"
     st = stages["alerts"]
     assert st.get("cmd") == "python src/pipeline.py alerts", "the alerts stage does not run the alerts step"
     assert set(st.get("deps") or []) == ALERTS_READS, "the alerts stage's deps are not exactly what the step reads"

@@ -126,7 +126,7 @@ def study_pruned_stored_and_tracked(ctx):
         else: assert steps.get(tid, 0) >= 1, "a trial within the leaf budget reported no intermediate value"
     assert any(t[1] == "PRUNED" for t in trials), "the study pruned none of its trials"
     done = [t for t in trials if t[1] == "COMPLETE" and t[2] is not None]
-    assert done, "no trial completed"
+    assert done, "the stored study has no complete trial"
     best = max(done, key=lambda t: t[2])
     assert close(_retrain(ctx, params[best[0]]), best[2], 1e-6), "the study's best value is not what its parameters give when retrained"
     parent = ctx.value("parent_id")
