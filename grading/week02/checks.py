@@ -1,4 +1,4 @@
-"Hidden checks of week 2 (never shipped): cloud cost, module variables, reading a plan, outputs, teardown."
+"Hidden checks of week 2 (never shipped): cloud cost, module variables, the HCL a student adds to the module, reading a plan, outputs, teardown."
 import datetime as dt
 import re
 from mlopslab.course.checks import hidden, close
@@ -17,9 +17,9 @@ def _param(ctx, name, default):
     return value.strip("'\"") if isinstance(value, str) else value
 
 
-@hidden("q1_semester_cost", record=["semester_cost"])
+@hidden("q1_semester_cost", record=["semester_cost", "break_even_days", "prediction"])
 def semester_cost_matches_the_price_sheet(ctx):
-    "semester_cost holds, per target, the price sheet's cost of sessions × hours of the course machine"
+    "semester_cost holds, per target, the price sheet's cost of sessions × hours of the course machine; break_even_days and the prediction match it"
     from mlopslab import infra
     assert ctx.has("semester_cost"), "`semester_cost` was not set"
     got = ctx.value("semester_cost")
@@ -30,6 +30,11 @@ def semester_cost_matches_the_price_sheet(ctx):
         expected = sum(r["usd"] for r in infra.estimate(t, total_hours, prices=prices))
         assert isinstance(got[t], (int, float)), f"semester_cost[{t!r}] is not a number"
         assert close(float(got[t]), expected, 0.01), f"semester_cost[{t!r}] is not the non-optional items for sessions × hours"
+    hourly = sum(r["usd"] for r in infra.estimate("aws", 1, prices=prices))
+    days = sum(r["usd"] for r in infra.estimate("aws", total_hours, prices=prices)) / hourly / 24
+    got_days = ctx.value("break_even_days")
+    assert isinstance(got_days, float) and close(got_days, days, 0.01), "break_even_days is not the days a forgotten AWS machine takes to cost the term's sessions"
+    assert ctx.value("prediction") == ("a" if days < 7 else "b" if days < 45 else "c"), "the prediction made before computing is not the answer"
 
 
 @hidden("q2_variables", record=["my_vars", "lab_date", "plan", "use_terraform"])
@@ -59,7 +64,7 @@ def to_create_lists_exactly_the_created_addresses(ctx):
     assert expected, "the recorded plan creates nothing"
     assert isinstance(got, list) and got == expected, "to_create is not the sorted addresses with actions ['create']"
     if _param(ctx, "target", "local") == "local":
-        assert expected == ["terraform_data.bucket", "terraform_data.stack"], "the local plan should create the bucket and the stack"
+        assert [a for a in expected if a != "terraform_data.exports"] == ["terraform_data.bucket", "terraform_data.stack"], "the local plan should create the bucket and the stack (and your exports)"
 
 
 def _url_outputs(target):
@@ -96,3 +101,67 @@ def nothing_remains_after_teardown(ctx):
     if ctx.value("use_terraform"):
         assert sorted(ctx.value("destroyed")) == sorted(ctx.value("to_create")), \
             "the teardown did not destroy everything the apply created"
+
+
+_ALLOWED_BLOCKS = {"variable", "resource", "output", "locals"}
+
+
+def _terraform(args, folder, home):
+    "Run the grader's own Terraform in `folder`, offline, with an empty CLI configuration; returns (exit code, stdout)."
+    import os, shutil, subprocess
+    tf = shutil.which("terraform") or shutil.which("tofu")
+    assert tf, "the grader has no terraform to check the HCL with (ask the instructor)"
+    rc = home/"terraformrc"; rc.write_text("")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
+           "TF_INPUT": "0", "TF_CLI_CONFIG_FILE": str(rc)}
+    r = subprocess.run([tf, *args], cwd=folder, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    return r.returncode, r.stdout
+
+
+@hidden("q6_exports", record=["exports_tf"])
+def exports_hcl_validates_plans_and_refuses_bad_retention(ctx):
+    "your HCL, added by the grader to its own copy of the local module, passes terraform validate, plans terraform_data.exports in the workspace's exports folder with the retention and the module's tags, outputs exports_path, and its validation refuses retentions outside 1..365"
+    import json, shutil, sys, tempfile
+    from pathlib import Path
+    import hcl2
+    from mlopslab import infra
+    text = ctx.value("exports_tf")
+    assert isinstance(text, str) and text.strip(), "exports_tf is not an HCL text"
+    try: blocks = hcl2.loads(text)
+    except Exception: raise AssertionError("exports_tf is not valid HCL") from None
+    assert set(blocks) <= _ALLOWED_BLOCKS, f"exports_tf may declare only variables, resources, outputs and locals (it has {sorted(set(blocks) - _ALLOWED_BLOCKS)})"
+    for group in blocks.get("resource", []):
+        for kind, named in group.items():
+            assert kind.strip('"') == "terraform_data", "exports_tf declares a resource of another type than the module's built-in one"
+            assert not any("provisioner" in body or "connection" in body for body in named.values()), "exports_tf runs provisioners: the exports resource needs none"
+    with tempfile.TemporaryDirectory() as tmp:
+        home, d = Path(tmp), Path(tmp)/"local"
+        d.mkdir()
+        for f in infra.module_dir("local").glob("*.tf"): shutil.copy2(f, d/f.name)
+        (d/"exports.tf").write_text(text)
+        rc, out = _terraform(["validate", "-json", "-no-color"], d, home)
+        assert rc == 0 and json.loads(out or "{}").get("valid"), "terraform validate refuses the local module with your HCL added"
+        ws = "/grader/ws"
+        base = {"workspace": ws, "python": sys.executable, "owner": "grader", "expires": "2030-01-31"}
+        def plan(**extra):
+            (d/"g.tfvars.json").write_text(json.dumps({**base, **extra}))
+            rc, _ = _terraform(["plan", "-input=false", "-no-color", "-var-file=g.tfvars.json", "-out=tfplan"], d, home)
+            if rc: return None
+            return json.loads(_terraform(["show", "-json", "tfplan"], d, home)[1])
+        p = plan()
+        assert p is not None, "terraform plan fails on the local module with your HCL added"
+        conf = p["configuration"]["root_module"]
+        assert conf.get("variables", {}).get("export_retention_days", {}).get("default") == 30, "the variable export_retention_days with default 30 is missing"
+        made = {c["address"]: c for c in p["resource_changes"]}
+        assert made.get("terraform_data.exports", {}).get("change", {}).get("actions") == ["create"], "the plan does not create terraform_data.exports"
+        given = made["terraform_data.exports"]["change"]["after"].get("input")
+        assert isinstance(given, dict), "the exports resource's input is not an object"
+        values = list(given.values())
+        assert f"{ws}/exports" in values, "the exports resource's input has no folder exports inside var.workspace"
+        assert 30 in [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)], "the exports resource's input does not record the retention"
+        assert {"owner": "grader", "course": "mlopslab", "expires": "2030-01-31"} in values, "the exports resource's input does not carry the module's tags"
+        assert "exports_path" in conf.get("outputs", {}), "the HCL has no exports_path output"
+        out = p["planned_values"]["outputs"]["exports_path"]
+        assert "value" not in out or out["value"] == f"{ws}/exports", "the output exports_path is not the exports folder"
+        assert plan(export_retention_days=0) is None and plan(export_retention_days=366) is None, "Terraform accepts a retention outside 1..365"
+        assert plan(export_retention_days=1) is not None and plan(export_retention_days=365) is not None, "Terraform refuses a retention inside 1..365"

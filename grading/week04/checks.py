@@ -64,9 +64,9 @@ def every_corruption_caught_by_its_rule(ctx):
         assert caught[k] == rules, f"caught[{k!r}] is not the sorted list of the rules that fail it (validate against the reference)"
 
 
-@hidden("q3_quarantine", record=["accepted", "rejected", "quarantined"])
+@hidden("q3_quarantine", record=["accepted", "rejected", "quarantined", "reasons"])
 def only_clean_batch_accepted(ctx):
-    "only the clean batch is accepted; every corrupted and the truncated file has its own quarantine folder holding it and its failing report"
+    "only the clean batch is accepted; every corrupted and the truncated file has its own quarantine folder holding it and its failing report, whose failing rules reasons lists"
     from mlopslab.data.validate import CORRUPTIONS
     expected = sorted([*CORRUPTIONS, "truncated"])
     assert ctx.value("accepted") == ["clean"], "only the clean batch should be accepted"
@@ -80,6 +80,8 @@ def only_clean_batch_accepted(ctx):
         report = json.loads(ctx.file(f"{QUARANTINE}/{q}/report.json").read_text())
         assert report.get("ok") is False and str(report.get("source", "")).endswith(f"{stem}.parquet"), f"the report in {q} is not {stem}'s failing report"
         assert ctx.file(f"{QUARANTINE}/{q}/{stem}.parquet").stat().st_size > 0, f"{q} does not hold a copy of {stem}.parquet"
+        rules = sorted({f.get("rule") for f in report.get("failures", []) if isinstance(f, dict)})
+        assert (ctx.value("reasons") or {}).get(stem) == rules, f"reasons[{stem!r}] is not the rules of the failures in its quarantined report"
 
 
 @hidden("q4_route_check", probe="q4_route_check")

@@ -1,4 +1,4 @@
-"""Hidden checks of week 5 (never shipped): what a parameter change reruns, upstream changes, a new batch end to end.
+"""Hidden checks of week 5 (never shipped): what a parameter change reruns, upstream changes, a new batch end to end, a stage the student declares.
 
 Which stages reran can only be seen while the notebook runs, so those answers are compared with constants. Their
 effects are checked on files the notebook left behind, read as trusted copies (`ctx.file`): `dvc.lock` must record
@@ -84,3 +84,29 @@ def new_batch_reruns_everything_on_more_rows(ctx):
     metrics = json.loads(ctx.file(f"{PROJ}/metrics/train.json").read_text())
     assert metrics.get("train_rows") == expected, "the last run's metrics do not come from January + February"
     assert ctx.value("rows_trained") == expected, "rows_trained is not the train_rows of the last run"
+
+
+ALERTS_READS = {"src/pipeline.py", "model.pkl", "data/test.parquet"}
+
+
+@hidden("q4_alerts_stage", record=["predict_alerts", "predict_retrain", "ran_alerts", "ran_retrain"])
+def alerts_stage_declared_and_predicted(ctx):
+    "the project's dvc.yaml declares the alerts stage with exactly what the step reads, its parameter section and its metrics kept in git; dvc.lock shows it ran on the last model with threshold 0.3; and the predictions made before running were right"
+    stages = yaml.safe_load(ctx.file(f"{PROJ}/dvc.yaml").read_text()).get("stages") or {}
+    assert set(stages) == {*STAGES, "alerts"}, "the project's dvc.yaml does not hold exactly the template's stages plus alerts"
+    st = stages["alerts"]
+    assert st.get("cmd") == "python src/pipeline.py alerts", "the alerts stage does not run the alerts step"
+    assert set(st.get("deps") or []) == ALERTS_READS, "the alerts stage's deps are not exactly what the step reads"
+    assert any(p == "alerts" or (isinstance(p, str) and p.startswith("alerts.")) for p in st.get("params") or []), "the alerts stage does not declare its parameters"
+    assert st.get("metrics") == [{"metrics/alerts.json": {"cache": False}}], "the alerts stage does not declare metrics/alerts.json as metrics kept in git"
+    lock = _lock(ctx)
+    assert "alerts" in lock, "dvc.lock records no run of the alerts stage"
+    model = lambda entries: next((d.get("md5") for d in entries if d.get("path") == "model.pkl"), None)
+    assert model(lock["alerts"]["deps"]) and model(lock["alerts"]["deps"]) == model(lock["train"]["outs"]), "the alerts stage's last run did not read the last model"
+    assert _param(lock, "alerts", "alerts.threshold") == 0.3, "dvc.lock does not record the alerts stage with threshold 0.3"
+    assert _param(lock, "train", "train.max_iter") == 300, "dvc.lock does not record the train run with max_iter 300"
+    assert ctx.value("ran_alerts") == ["alerts"] and ctx.value("ran_retrain") == ["train", "alerts"], "the runs did not rerun what the stage's declarations imply"
+    assert ctx.value("predict_alerts") == ["alerts"], "predict_alerts is wrong: a new stage runs, the up-to-date ones are skipped"
+    assert ctx.value("predict_retrain") == ["train", "alerts"], "predict_retrain is wrong: train reads max_iter, and alerts reads the model train writes"
+    metrics = json.loads(ctx.file(f"{PROJ}/metrics/alerts.json").read_text())
+    assert metrics.get("threshold") == 0.3 and 0 <= metrics.get("alert_share", -1) <= 1, "metrics/alerts.json was not written by the alerts step with threshold 0.3"

@@ -9,6 +9,7 @@ import json, math, sqlite3
 from mlopslab.course.checks import hidden, close
 
 FAMILIES = ("forest", "logistic", "boosting")
+LEAF_BUDGET = 3600     # leaves of a finished model (120 trees) the app affords
 STUDY = "ws/optuna.db"          # the workspace's Optuna storage, relative to the graded notebook's folder
 
 
@@ -79,6 +80,7 @@ def space_is_sound(ctx):
     try: tune._check_space(space)
     except Exception as e: raise AssertionError(f"the space is not valid for the boosting model: {str(e).splitlines()[0]}") from None
     assert len(space) >= 3 and "learning_rate" in space, "the space needs at least three parameters, learning_rate among them"
+    assert "max_leaf_nodes" in space, "the space does not choose max_leaf_nodes, which the leaf budget limits"
     lr = space["learning_rate"]
     assert lr[0] == "float" and 0 < lr[1] < lr[2] <= 1 and len(lr) == 4 and lr[3] is True, "learning_rate should be a float in (0, 1] on a log scale"
     _, y_fit, *_ = _split(ctx)
@@ -109,18 +111,22 @@ def _study_rows(ctx):
 
 @hidden("q3_study", record=["parent_id", "space_spec"])
 def study_pruned_stored_and_tracked(ctx):
-    "the stored study ran n_trials trials in your space, reported every step, pruned some, and its best value is what the grader retrains"
+    "the stored study ran n_trials trials in your space, trained none over the leaf budget, reported every step of the others, pruned some, and its best value is what the grader retrains"
     n = int((ctx.params or {}).get("n_trials", 12))
     space = _space(ctx)
     trials, params, steps = _study_rows(ctx)
     assert len(trials) >= n, f"the study holds {len(trials)} trials, fewer than n_trials"
-    assert all(steps.get(t[0], 0) >= 1 for t in trials), "some trials reported no intermediate value"
-    assert any(t[1] == "PRUNED" for t in trials), "the study pruned none of its trials"
     for tid, ps in params.items():
         assert set(ps) == set(space), "a trial's parameters are not those of your space"
         assert all(space[k][1] <= v <= space[k][2] for k, v in ps.items()), "a trial drew a value outside your space"
+    state = {t[0]: t[1] for t in trials}
+    for tid in state:
+        over = params.get(tid, {}).get("max_leaf_nodes", 31) * 120 > LEAF_BUDGET
+        if over: assert state[tid] != "COMPLETE" and steps.get(tid, 0) == 0, "a trial over the leaf budget was trained"
+        else: assert steps.get(tid, 0) >= 1, "a trial within the leaf budget reported no intermediate value"
+    assert any(t[1] == "PRUNED" for t in trials), "the study pruned none of its trials"
     done = [t for t in trials if t[1] == "COMPLETE" and t[2] is not None]
-    assert done, "no trial completed"
+    assert done, "the stored study has no complete trial"
     best = max(done, key=lambda t: t[2])
     assert close(_retrain(ctx, params[best[0]]), best[2], 1e-6), "the study's best value is not what its parameters give when retrained"
     parent = ctx.value("parent_id")

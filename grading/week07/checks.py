@@ -30,18 +30,23 @@ def _models(ctx):
     return ctx.cache(f"week07-models-{sample}-{seed}", compute)
 
 
-@hidden("q1_threshold", record=["threshold"])
-def threshold_minimises_the_cost_on_validation(ctx):
-    "threshold is the multiple of 0.01 with the lowest cost (missed delay 5, false alarm 1) on the validation flights, recomputed by the grader"
+CAPACITY = 0.30     # share of the validation flights the duty team can act on
+
+
+@hidden("q1_threshold", record=["threshold", "capacity_cost"])
+def threshold_minimises_the_cost_within_the_capacity(ctx):
+    "threshold is the multiple of 0.01 with the lowest cost (missed delay 5, false alarm 1) among those alerting on at most 30 % of the validation flights, and capacity_cost what the limit adds per flight, recomputed by the grader"
     m = _models(ctx)
     y, p = np.asarray(m["y_val"]), m["better"].predict_proba(m["X_val"])[:, 1]
-    grid = np.round(np.arange(0.01, 1.0, 0.01), 2)
-    cost = [5.0*np.sum((y == 1) & (p < t)) + 1.0*np.sum((y == 0) & (p >= t)) for t in grid]
+    levels = [k / 100 for k in range(1, 100)]
+    per_flight = {t: (5.0*np.sum((y == 1) & (p < t)) + 1.0*np.sum((y == 0) & (p >= t))) / len(y) for t in levels}
+    within = [t for t in levels if np.mean(p >= t) <= CAPACITY]
     t = ctx.value("threshold")
-    assert isinstance(t, float), "threshold is not a float"
-    i = int(np.argmin(np.abs(grid - t)))
-    assert abs(grid[i] - t) < 1e-9, "threshold is not a multiple of 0.01 between 0.01 and 0.99"
-    assert cost[i] <= min(cost) + 1e-9, "threshold does not have the lowest cost on the validation flights"
+    assert isinstance(t, float) and t in per_flight, "threshold is not one of 0.01, 0.02, ..., 0.99 as a float"
+    assert t in within, "threshold alerts on more of the validation flights than the capacity allows"
+    assert per_flight[t] <= min(per_flight[u] for u in within) + 1e-12, "threshold does not have the lowest cost within the capacity on the validation flights"
+    c = ctx.value("capacity_cost")
+    assert isinstance(c, float) and close(c, per_flight[t] - min(per_flight.values()), 1e-9), "capacity_cost is not the cost per flight the limit adds"
 
 
 @hidden("q2_behaviour", record=["rain_better", "rain_buggy"])

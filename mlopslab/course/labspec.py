@@ -16,7 +16,7 @@ __all__ = ['SOLUTION_BEGIN', 'SOLUTION_END', 'HIDDEN_BEGIN', 'HIDDEN_END', 'KERN
            'instructions', 'Question', 'LabSpec', 'read_lab', 'lab_for', 'notebook', 'dumps', 'make_lab']
 
 # %% ../../nbs/course/02_labspec.ipynb #f0b7063e
-_DIRECTIVE = re.compile(r"^#\|\s*(exercise|points|check|hidden)\s*:?\s*(.*?)\s*$")
+_DIRECTIVE = re.compile(r"^#\|\s*(exercise|points|check|hidden|design)\s*:?\s*(.*?)\s*$")
 # The markers, spelled in two parts: this module ships in the student repository, which must hold none of them.
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN " + "SOLUTION", "### END " + "SOLUTION"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN " + "HIDDEN TESTS", "### END " + "HIDDEN TESTS"

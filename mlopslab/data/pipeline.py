@@ -13,7 +13,7 @@ if TYPE_CHECKING: import pandas as pd
 
 # %% auto #0
 __all__ = ['STAGES', 'DVC_YAML', 'PARAMS_YAML', 'STAGE_HEADER', 'ingest', 'validate_stage', 'featurize', 'split', 'train',
-           'absolute_imports', 'stage_code', 'admit_batch', 'add_batch', 'create_pipeline', 'repro', 'main']
+           'alerts', 'absolute_imports', 'stage_code', 'admit_batch', 'add_batch', 'create_pipeline', 'repro', 'main']
 
 # %% ../../nbs/data/04_pipeline.ipynb #cf885acf
 def _params() -> dict:
@@ -87,7 +87,22 @@ def train() -> None:
     Path("plots").mkdir(exist_ok=True); cal.round(6).to_csv("plots/calibration.csv", index=False)
     Path("model.pkl").write_bytes(pickle.dumps(m))
 
-STAGES = dict(ingest=ingest, validate=validate_stage, featurize=featurize, split=split, train=train)
+def alerts() -> None:
+    """The operations centre's alerts on the test split. Reads `model.pkl`, `data/test.parquet` and the parameter
+    section `alerts` (`threshold`: alert when the delay probability reaches it); writes `metrics/alerts.json`:
+    the share of test flights alerted and the share of delays caught. The template's dvc.yaml has no stage for it."""
+    import pickle, pandas as pd
+    from mlopslab.data.flights import LABEL
+    p = _params().get("alerts") or {}
+    if "threshold" not in p: raise DataError("params.yaml has no alerts.threshold", "the alerts step alerts when the delay probability reaches it",
+                                             "add a section `alerts:` with `threshold: 0.3` to params.yaml")
+    m, te = pickle.loads(Path("model.pkl").read_bytes()), pd.read_parquet("data/test.parquet")
+    alert = m.predict_proba(te[[c for c in te.columns if c not in (LABEL, "sched_dep")]])[:, 1] >= float(p["threshold"])
+    delayed = te[LABEL].to_numpy() == 1
+    _dump(dict(threshold=float(p["threshold"]), alert_share=round(float(alert.mean()), 6),
+               delays_caught=round(float(alert[delayed].mean()), 6), test_rows=len(te)), "metrics/alerts.json")
+
+STAGES = dict(ingest=ingest, validate=validate_stage, featurize=featurize, split=split, train=train, alerts=alerts)
 
 # %% ../../nbs/data/04_pipeline.ipynb #3b8951ed
 DVC_YAML = """stages:

@@ -11,9 +11,9 @@ from ..config import Config, TARGETS, get_config
 from ..errors import InfraError
 
 # %% auto #0
-__all__ = ['EXPIRES_DAYS', 'CREDENTIAL_SOURCES', 'check_target', 'infra_root', 'module_dir', 'run_dir', 'stage', 'read_module',
-           'required_variables', 'default_vars', 'resolve_vars', 'write_tfvars', 'has_credentials', 'check_credentials',
-           'state_resources']
+__all__ = ['EXPIRES_DAYS', 'CREDENTIAL_SOURCES', 'check_target', 'infra_root', 'module_dir', 'run_dir', 'additions_dir', 'stage',
+           'read_module', 'required_variables', 'default_vars', 'resolve_vars', 'write_tfvars', 'has_credentials',
+           'check_credentials', 'state_resources']
 
 # %% ../../nbs/infra/01_modules.ipynb #3b53a08a
 def check_target(target: str) -> None:
@@ -46,13 +46,21 @@ def run_dir(target: str, cfg: Config|None = None) -> Path:
     cfg = cfg or get_config()
     return cfg.workspace/"infra"/target
 
+def additions_dir(target: str, cfg: Config|None = None) -> Path:
+    "Your own `.tf` files for `target` (`cfg.workspace/infra/<target>.d`): staged with the module, never written into `infra/`."
+    cfg = cfg or get_config()
+    return cfg.workspace/"infra"/f"{target}.d"
+
 def stage(target: str, cfg: Config|None = None) -> Path:
-    "Copy the module of `target` and the shared cloud-init into the workspace; returns the run folder."
+    "Copy the module of `target`, your `additions_dir` files and the shared cloud-init into the workspace; returns the run folder."
     cfg = cfg or get_config()
     src, dst = module_dir(target, cfg), run_dir(target, cfg)
     dst.mkdir(parents=True, exist_ok=True)
     for old in dst.glob("*.tf"): old.unlink()
     for f in src.glob("*.tf"): shutil.copy2(f, dst/f.name)
+    for f in sorted(additions_dir(target, cfg).glob("*.tf")):
+        if (dst/f.name).exists(): raise InfraError(f"your addition {f.name} has the name of a file of the module", f"{f} would replace infra/{target}/{f.name}", "rename it")
+        shutil.copy2(f, dst/f.name)
     shared = src.parent/"cloud-init"
     if shared.exists(): shutil.copytree(shared, dst.parent/"cloud-init", dirs_exist_ok=True)
     return dst

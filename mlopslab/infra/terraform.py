@@ -15,7 +15,8 @@ from .modules import check_target, check_credentials, resolve_vars, run_dir, sta
 # %% auto #0
 __all__ = ['INSTALL_HINT', 'SECRET_ENV', 'FLAG', 'terraform_bin', 'missing_terraform_message', 'require_terraform', 'redact',
            'tf_env', 'terraform_error', 'error_hint', 'brief', 'prepare', 'plan', 'plan_changes', 'apply', 'output',
-           'destroy', 'provisioned', 'destroy_at_exit', 'print_plan', 'print_outputs', 'print_destroyed']
+           'destroy', 'provisioned', 'destroy_at_exit', 'try_addition', 'print_plan', 'print_outputs',
+           'print_destroyed']
 
 # %% ../../nbs/infra/02_terraform.ipynb #05ddcf0e
 INSTALL_HINT = ("install Terraform >= 1.5 (https://developer.hashicorp.com/terraform/install) or OpenTofu "
@@ -238,6 +239,34 @@ def destroy_at_exit(target: str, cfg: Config) -> None:
             print(f"mlopslab: destroying what {target!r} left running")
             destroy(target, cfg=cfg, auto_approve=True, progress=None)
     atexit.register(_teardown)
+
+# %% ../../nbs/infra/02_terraform.ipynb #90e2b13b
+def try_addition(target: str,                 # local, chameleon, gcp or aws
+                 name: str,                   # file name of the addition, e.g. exports.tf
+                 hcl: str,                    # its HCL text
+                 variables: dict|None = None, # module variables, the addition's included
+                 cfg: Config|None = None) -> dict:
+    "Validate and plan `target` with `hcl` added as `name` in a scratch copy; returns valid, errors and the plan's JSON (None if it failed)."
+    import tempfile
+    from mlopslab.infra.modules import module_dir, read_module
+    cfg = cfg or get_config(); check_target(target); tf = require_terraform()
+    cfg.workspace.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cfg.workspace, prefix="try-") as tmp:
+        d = Path(tmp)/target; d.mkdir()
+        for f in module_dir(target, cfg).glob("*.tf"): shutil.copy2(f, d/f.name)
+        if (d/name).exists(): raise InfraError(f"the addition {name} has the name of a file of the module", f"it would replace infra/{target}/{name}", "rename it")
+        (d/name).write_text(hcl)
+        run = lambda *a: subprocess.run([tf, *a], cwd=d, env=tf_env(cfg), capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+        r = run("validate", "-json", "-no-color")
+        try: report = json.loads(r.stdout)
+        except ValueError: report = {"valid": False, "diagnostics": [{"severity": "error", "summary": terraform_error(r.stdout + r.stderr)}]}
+        errors = [" ".join(filter(None, [x.get("summary"), x.get("detail")])) for x in report.get("diagnostics", []) if x.get("severity") == "error"]
+        if not report.get("valid"): return {"valid": False, "errors": errors, "plan": None}
+        try: write_tfvars(d, resolve_vars(target, variables, cfg, mod=read_module(d)))
+        except InfraError as e: return {"valid": True, "errors": [str(e)], "plan": None}
+        r = run("plan", "-input=false", "-no-color", "-var-file=mlopslab.tfvars.json", "-out=tfplan")
+        if r.returncode: return {"valid": True, "errors": [terraform_error(r.stdout + r.stderr)], "plan": None}
+        return {"valid": True, "errors": [], "plan": json.loads(run("show", "-json", "tfplan").stdout)}
 
 # %% ../../nbs/infra/02_terraform.ipynb #5223af69
 def print_plan(plan_json: dict, target: str|None = None) -> int:

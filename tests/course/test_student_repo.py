@@ -75,28 +75,6 @@ def leaks(folder, texts=None) -> list[str]:
     return found
 
 
-# Solution lines that the releases or the library still show elsewhere (an instruction that contains its own
-# answer) would be listed here, to be visible rather than hidden, until a lab's redesign removes them; the
-# tests fail both when a new leak appears and when a listed one is gone.
-# Week 6 asks the student to write a pruned Optuna objective that logs each trial as a nested MLflow run, and the
-# library's tuner (mlopslab/model/tune.py) is written with the same calls of Optuna's and MLflow's API; week 7's
-# threshold exercise scans the same 0.01 grid as model.evaluation. The library shows how, not the lab's answer
-# (the hidden checks recompute from trusted data), but the exercises should be redesigned so that no line of
-# their solution stands in the shipped library.
-KNOWN_LEAKS: set[str] = {
-    "grid = np.round(np.arange(0.01, 1.0, 0.01), 2)", "def objective(trial):", "raise optuna.TrialPruned()",
-    "if trial.should_prune():", "study.optimize(objective, n_trials=n_trials)", "def report(auc, step):",
-    "trial.report(auc, step)", 'mlflow.set_tag("state", "pruned")',
-    'with mlflow.start_run(run_name=f"trial-{trial.number}", nested=True):'}
-
-
-def unknown_leaks(found: list[str]) -> list[str]:
-    "The leaks not in KNOWN_LEAKS; asserts every known one is still found (else it must leave the list)."
-    lines = {f.split(": ", 1)[1] for f in found if not f.endswith(": solution marker")}
-    assert {repr(l) for l in KNOWN_LEAKS} <= lines, f"fixed, remove from KNOWN_LEAKS: {sorted({repr(l) for l in KNOWN_LEAKS} - lines)}"
-    return [f for f in found if f.endswith(": solution marker") or f.split(": ", 1)[1] not in {repr(l) for l in KNOWN_LEAKS}]
-
-
 def test_secret_lines_are_found():
     "The leak check is not vacuous: it knows the solutions and hidden checks, and finds them in the instructor notebooks."
     sols, hid = solution_lines(), hidden_lines()
@@ -138,7 +116,7 @@ def test_student_repo_holds_nothing_of_the_instructor(repos):
     files = _files(repos[0])
     assert not [f for f in files if f.startswith(("nbs/", "grading/", "tests/", "benchmarks/", ".ci/"))]
     assert not [f for f in files if f.endswith(("/checks.py", "/probes.py")) and not f.startswith("mlopslab/")]
-    assert unknown_leaks(leaks(repos[0])) == []
+    assert leaks(repos[0]) == []
 
 
 def test_student_repo_is_deterministic_with_one_commit(repos):
@@ -149,7 +127,7 @@ def test_student_repo_is_deterministic_with_one_commit(repos):
     assert sorted(_git(a, "ls-files").split()) == sorted(_files(a)), "the one commit holds exactly the repository's files"
     assert _git(a, "status", "--porcelain") == ""
     history = _git(a, "log", "-p", "--all")
-    assert "BEGIN SOLUTION" not in history and not any(l in history for l in solution_lines() - KNOWN_LEAKS)
+    assert "BEGIN SOLUTION" not in history and not any(l in history for l in solution_lines())
 
 
 def test_student_readme_commands_exist(repos):
@@ -186,4 +164,4 @@ def test_default_site_shows_no_solution(tmp_path):
     index = build_site(cfg, tmp_path/"site")
     pages = {str(p.relative_to(index.parent)): p.read_text() for p in index.parent.rglob("*.html")}
     assert "labs/week01.html" in pages and "NotImplementedError" in pages["labs/week01.html"]
-    assert unknown_leaks(leaks(index.parent, pages)) == []
+    assert leaks(index.parent, pages) == []

@@ -9,7 +9,7 @@ from mlopslab.course.labs import execute
 LAB = ROOT/"nbs"/"labs"/"week02_cloud.ipynb"
 CHECKS = ROOT/"grading"/"week02"/"checks.py"
 RECORD = ["semester_cost", "my_vars", "lab_date", "plan", "use_terraform", "to_create", "service_urls", "outputs",
-          "remaining", "destroyed"]
+          "remaining", "destroyed", "exports_tf", "break_even_days", "prediction"]
 DEFAULTS = {"target": "local", "hours": 3, "sessions": 14}
 
 
@@ -64,7 +64,7 @@ def _failures(registry, values):
 def test_every_question_has_a_hidden_check_that_records_what_it_reads(checks):
     nb = nbformat.read(LAB, as_version=4)
     qids = {l.split(":", 1)[1].strip() for c in nb.cells if c.cell_type == "code" for l in c.source.splitlines() if l.startswith("#| exercise:")}
-    assert qids == {"q1_semester_cost", "q2_variables", "q3_plan_creates", "q4_service_urls", "q5_teardown"}
+    assert qids == {"q1_semester_cost", "q2_variables", "q3_plan_creates", "q4_service_urls", "q5_teardown", "q6_exports"}
     assert {q for q, _, _ in checks} == qids
     points = sum(int(l.split(":")[1]) for c in nb.cells if c.cell_type == "code" for l in c.source.splitlines() if l.startswith("#| points:"))
     assert points == 10 and "points: 10" in nb.cells[0].source
@@ -76,14 +76,15 @@ def test_every_question_has_a_hidden_check_that_records_what_it_reads(checks):
 def test_lab_runs_headless_and_hidden_checks_pass(workspace, tmp_path, checks):
     values, secs = _run_lab(tmp_path)
     print(f"week 2 lab with terraform: {secs:.1f} s")   # its budget: benchmarks/labs_runtime.py
-    assert values["use_terraform"] is True and values["remaining"] == [] and len(values["destroyed"]) == 2
+    assert values["use_terraform"] is True and values["remaining"] == [] and len(values["destroyed"]) == 3
     assert _failures(checks, values) == {}
     # and each check catches a wrong answer
     wrong = {"q1_semester_cost": ("semester_cost", lambda v: {**v, "aws": v["aws"] * 2}),
              "q2_variables": ("my_vars", lambda v: {**v, "expires": "2020-01-01"}),
              "q3_plan_creates": ("to_create", lambda v: v[:1]),
              "q4_service_urls": ("service_urls", lambda v: {**v, "ssh_url": "x"}),
-             "q5_teardown": ("remaining", lambda v: ["terraform_data.stack"])}
+             "q5_teardown": ("remaining", lambda v: ["terraform_data.stack"]),
+             "q6_exports": ("exports_tf", lambda v: v.replace("${var.workspace}/exports", "exports"))}
     for q, (name, change) in wrong.items():
         bad = copy.deepcopy(values); bad[name] = change(bad[name])
         assert q in _failures(checks, bad), f"{q}'s hidden check accepts a wrong {name}"

@@ -134,3 +134,16 @@ def test_q3_wrong_answers_are_named(frames, tmp_path):
     fails("q3_quarantine", "only the clean batch should pass", accepted=["clean", "truncated"], **base)
     fails("q3_quarantine", "truncated file must be rejected", accepted=["clean"], **{**base, "rejected": []})
     fails("q3_quarantine", "quarantine folder of its own", accepted=["clean"], **base)
+
+
+def test_q3_reasons_wrong_answers_are_named(tmp_path):
+    "reasons must be read from each rejected batch's own report: a missing batch, repeats, or the wrong rules are named."
+    (tmp_path/"quarantine"/"f1").mkdir(parents=True); (tmp_path/"quarantine"/"f1"/"report.json").write_text("{}")
+    failing = types.SimpleNamespace(ok=False, failures=[types.SimpleNamespace(rule="unreadable")], quarantined=str(tmp_path/"quarantine"/"f1"))
+    base = dict(cfg=types.SimpleNamespace(workspace=tmp_path), reports={"clean": types.SimpleNamespace(ok=True, failures=[]), "truncated": failing},
+                accepted=["clean"], rejected=["truncated"], quarantined=["f1"])
+    fails("q3_quarantine", "one entry per rejected stem", reasons={}, **base)                                  # left empty
+    fails("q3_quarantine", "one entry per rejected stem", reasons={"clean": [], "truncated": ["unreadable"]}, **base)  # the accepted one too
+    fails("q3_quarantine", "sorted list of distinct", reasons={"truncated": ["unreadable", "unreadable"]}, **base)     # one per failure
+    fails("q3_quarantine", "does not hold the rules", reasons={"truncated": ["dtype"]}, **base)                # made up, or another report's
+    check("q3_quarantine", reasons={"truncated": ["unreadable"]}, **base)

@@ -22,15 +22,33 @@ P = np.clip(0.3*Y + 0.7*rng.random(600), 0, 1)
 BEST = evaluation.best_threshold(Y, P, **COSTS)["threshold"]
 
 
-@pytest.mark.parametrize("threshold, message", [
-    (0.5, "0.5 ignores the costs"),                                 # the default
-    (round(5/6, 2), "threshold goes DOWN"),                          # the cost ratio upside down
-    (round(BEST + 0.1, 2), "lower cost"),                            # chosen elsewhere (e.g. on the holdout)
+CAPACITY = 0.30
+LEVELS = [k / 100 for k in range(1, 100)]
+cost = lambda t: evaluation.expected_cost(Y, P, t, **COSTS)
+ALLOWED = [t for t in LEVELS if np.mean(P >= t) <= CAPACITY]
+RIGHT = min(ALLOWED, key=cost)
+RIGHT_COST = float(cost(RIGHT) - min(map(cost, LEVELS)))
+
+
+def test_the_capacity_binds_in_these_tests():
+    "The unconstrained optimum alerts on more than the capacity, as in the lab: else the wrong answers below would be right."
+    assert np.mean(P >= BEST) > CAPACITY and RIGHT != BEST and RIGHT_COST > 0
+
+
+@pytest.mark.parametrize("threshold, capacity_cost, message", [
+    (0.5, RIGHT_COST, "0.5 ignores the costs"),                                   # the default
+    (BEST, 0.0, "more than the ALERT_CAPACITY"),                                  # the library's answer: costs, no capacity
+    (round(RIGHT + 0.1, 2), RIGHT_COST, "another threshold within the capacity"), # allowed, but not the cheapest (e.g. chosen on the holdout)
+    (float(np.arange(0.01, 1.0, 0.01)[int(round(RIGHT * 100)) - 1]) if abs(np.arange(0.01, 1.0, 0.01)[int(round(RIGHT * 100)) - 1] - RIGHT) > 0 else RIGHT + 1e-12,
+     RIGHT_COST, "needs rounding"),                                               # a float grid, not rounded
+    (RIGHT, RIGHT_COST * len(Y), "per flight"),                                   # totals, not per flight
+    (RIGHT, -RIGHT_COST, "MINUS"),                                                # the difference upside down
+    (RIGHT, float(cost(RIGHT) - cost(0.5)), "lowest cost WITHOUT the limit"),  # against 0.5, not the optimum
 ])
-def test_q1_threshold_names_the_mistake(threshold, message):
+def test_q1_threshold_names_the_mistake(threshold, capacity_cost, message):
     with pytest.raises(AssertionError, match=message):
-        _run("q1_threshold", threshold=threshold, y_val=Y, p_val=P, COSTS=COSTS)
-    _run("q1_threshold", threshold=BEST, y_val=Y, p_val=P, COSTS=COSTS)
+        _run("q1_threshold", threshold=threshold, capacity_cost=capacity_cost, y_val=Y, p_val=P, COSTS=COSTS, ALERT_CAPACITY=CAPACITY)
+    _run("q1_threshold", threshold=RIGHT, capacity_cost=RIGHT_COST, y_val=Y, p_val=P, COSTS=COSTS, ALERT_CAPACITY=CAPACITY)
 
 
 X = pd.DataFrame({"precip": rng.random(80)*0.1, "visib": 10.0, "sched_hour": 12})
