@@ -193,8 +193,11 @@ def student_repository(dest: str|Path, cfg: Config|None = None, labs: Path|None 
             raise GradingError(f"{dest} is not empty and is not a student repository", "the student repository replaces the folder's contents",
                                "pass an empty or new folder (or an earlier student repository)")
         for p in dest.iterdir(): shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
-    dest.mkdir(parents=True, exist_ok=True)
     found = find_labs(cfg, labs)
+    if not found or not (project/"mlopslab").is_dir():
+        raise GradingError(f"no course project at {project}", "the student repository is built from the course's checkout (its nbs/labs and mlopslab/), "
+                           "found from the current folder", "run it inside the course's checkout, or set MLOPSLAB_PROJECT=/path/to/the/checkout")
+    dest.mkdir(parents=True, exist_ok=True)
     for lab in found: release(read_lab(lab), dest/"labs")
     for rel in _tracked(cfg.project, STUDENT_PATHS):
         (dest/rel).parent.mkdir(parents=True, exist_ok=True)

@@ -156,6 +156,17 @@ def test_student_repo_refuses_a_folder_it_did_not_write(tmp_path):
     assert (tmp_path/"mine.txt").read_text() == "keep me"
 
 
+def test_student_repo_from_outside_the_project_is_a_clear_error(tmp_path):
+    """Run from a folder that is not the course's checkout: an error naming the fix, not a repo with a README only."""
+    import os, subprocess, sys
+    outside = tmp_path/"elsewhere"; outside.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLOPSLAB_")}
+    r = subprocess.run([sys.executable, "-m", "mlopslab.cli", "release", "--student-repo", str(tmp_path/"repo")], cwd=outside,
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "no course project" in r.stderr + r.stdout and "MLOPSLAB_PROJECT" in r.stderr + r.stdout, r.stderr
+    assert not (tmp_path/"repo").exists()
+
+
 def test_default_site_shows_no_solution(tmp_path):
     cfg = get_config(workspace=tmp_path/"ws")
     # an executed instructor copy is lying around: the default site must still not use it
