@@ -104,6 +104,9 @@ print('\\n'.join(found)[-200000:])"""
                                       f"        raise ValueError({LEAK!r} + open(__file__).read())\n    return x * x"}, {"q2_square"}),
         # class 1: a notebook that walks the file system for other copies of the course
         "walker.ipynb": ({"q1_mean": SOL["q1_mean"] + walk}, set()),
+        # class 7: honest work next to a 60 MB print and a function too deep for the code export to write back
+        "flood.ipynb": ({"q4_counts": SOL["q4_counts"] + "\nfor _ in range(30):\n    print('y' * 2_000_000)"}, set()),
+        "deep.ipynb": ({"q2_square": SOL["q2_square"] + "\n\ndef deep():\n    return " + "1 + " * 900 + "1"}, set()),
         "clean.ipynb": ({}, set()),
     }
 

@@ -36,7 +36,7 @@ class JobSpec:
     names: list[str] = field(default_factory=list)     #   the probes to run,
     probe_timeout: float = 60         #   and the seconds each may take,
     seed: int = 0                     #   the seed of their inputs (drawn per submission by the grader)
-    warm_kernel: bool = False         # notebook jobs: fork the kernel from the job (libraries preloaded) instead of a new interpreter
+    warm_kernel: bool = True          # notebook jobs: fork the kernel from the job (libraries preloaded) instead of a new interpreter
 
     def dumps(self) -> str:
         "The spec as JSON."
@@ -65,8 +65,11 @@ def export_code(sources: list[str]) -> str:
     tm, kept = TransformerManager(), []
     for src in sources:
         try: tree = ast.parse(tm.transform_cell(src))
-        except (SyntaxError, ValueError): continue
-        kept += [ast.unparse(n) for n in tree.body if _keep(n)]
+        except (Exception, RecursionError, MemoryError): continue   # a cell IPython cannot transform, or nested too deep to parse
+        for n in tree.body:
+            if not _keep(n): continue
+            try: kept.append(ast.unparse(n))
+            except (RecursionError, ValueError): pass                            # so is a definition too deep to write back
     return "\n\n".join(kept) + "\n"
 
 # %% ../../../nbs/course/sandbox/03_child.ipynb #fa8d2537
@@ -101,8 +104,23 @@ def _mlopslab_cpu_limit(seconds):
         resource.setrlimit(resource.RLIMIT_CPU, (soft if hard() == resource.RLIM_INFINITY else min(soft, hard()), hard()))
     def after(*_): resource.setrlimit(resource.RLIMIT_CPU, (hard(), hard()))
     signal.signal(signal.SIGXCPU, over)
+    import sys
+    left = {{}}                                     # characters each stream may still print in this cell
+    def cap(stream, budget=2_000_000):
+        write = stream.write
+        def capped(text):
+            n = left.get(id(stream), budget)
+            if n <= 0 or not isinstance(text, str): return write(text) if n > 0 else len(text)
+            cut = text[:n] + ("\\n... [output cut by the grader: over 2 MB in one cell]\\n" if len(text) > n else "")
+            left[id(stream)] = n - len(text)
+            write(cut)
+            return len(text)
+        try: stream.write = capped
+        except (AttributeError, TypeError): pass
+    for stream in (sys.stdout, sys.stderr): cap(stream)
     ip = get_ipython()
     ip.events.register("pre_run_cell", before); ip.events.register("post_run_cell", after)
+    ip.events.register("pre_run_cell", lambda *_: left.clear())
 _mlopslab_cpu_limit({seconds!r}); del _mlopslab_cpu_limit
 '''
 
