@@ -58,3 +58,4 @@ def q5_logged_model(sub, seed, params):
 
 
 q5_logged_model.copy = ["ws/mlflow"]   # what of the notebook's run the grader copies into the probe's folder
+q5_logged_model.student_code = False   # the submission's code is not defined in this probe's process: it cannot patch the loading
