@@ -122,6 +122,14 @@ def otter_one(otter: Path, zp: Path, sub: Path, out: Path, timeout: float) -> tu
     return sub.stem, {t["name"]: float(t.get("score", 0.0)) for t in res["tests"] if t["name"] in OTTER_TESTS}, time.monotonic() - t0   # not its "Public Tests" summary
 
 
+def cold_kernels() -> None:
+    "Make every notebook job of this process start its kernel the plain way (papermill's subprocess), for comparison."
+    import dataclasses
+    import mlopslab.course.grade as g
+    spec = g._spec
+    g._spec = lambda *a, **k: dataclasses.replace(spec(*a, **k), warm_kernel=False)
+
+
 def run_mlopslab(week: int, subs: Path, out: Path, jobs: int, timeout: float, **kw):
     "Grade with mlopslab; ({student: {question: points}}, wall seconds, results, preflight seconds)."
     t0 = time.monotonic()
@@ -226,6 +234,7 @@ def report(fig: dict, w1: dict|None, a) -> list[str]:
         print(f"week 1 (real lab, {WEEK1_PARAMS}): {w1['n']} submissions in {w1['wall']:.1f} s (runs {', '.join(f'{w:.1f}' for w in w1['walls'])} s), "
               f"preflight {w1['pre']:.1f} s, median notebook compute {w1['compute']:.1f} s")
         print(f"  overhead per submission: {am:.2f} s amortized (target <= 1 s), {lat:.2f} s latency of one")
+        print(f"  200 week-1 submissions at --jobs {a.jobs}: about {(w1['wall'] - w1['pre']) / w1['n'] * 200 / 60:.1f} min (extrapolated from this run)")
         if am > 1: missed.append(f"week-1 overhead {am:.2f} s > 1 s")
     return missed
 
@@ -240,7 +249,9 @@ def main(argv: list[str]|None = None) -> int:
     ap.add_argument("--skip-otter", action="store_true", help="do not run otter (scores are still checked against their construction)")
     ap.add_argument("--checks", help="another hidden-checks folder for the synthetic lab (tests break it on purpose)")
     ap.add_argument("--no-preflight", action="store_true", help="grade without the instructor-notebook canary")
+    ap.add_argument("--cold-kernel", action="store_true", help="start each notebook's kernel as a new interpreter (the default forks it warm from the job)")
     a = ap.parse_args(argv)
+    if a.cold_kernel: cold_kernels()
     d = Path(tempfile.mkdtemp(prefix="mlopslab-bench-"))
     try:
         problems, fig = synthetic(d, a)
@@ -253,6 +264,7 @@ def main(argv: list[str]|None = None) -> int:
     finally: shutil.rmtree(d, ignore_errors=True)
     for p in problems: print(f"WRONG SCORE: {p}")
     for m in missed: print(f"MISSED: {m}")
+    print(f"kernels: {'cold (a new interpreter per notebook)' if a.cold_kernel else 'warm (forked from the job, the lab imported by the zygote)'}")
     print("verdict: " + ("ok" if not problems and not missed else f"FAILED ({len(problems)} wrong scores, {len(missed)} targets missed)"))
     return 1 if problems or missed else 0
 

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/course/04_checks.ipynb #09075851
 from __future__ import annotations
-import hashlib, secrets, sqlite3, time
+import hashlib, re, secrets, sqlite3, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -13,7 +13,8 @@ from .labspec import LabSpec
 from .sandbox.records import read_untrusted, unplain
 
 # %% auto #0
-__all__ = ['HiddenCheck', 'hidden', 'close', 'load_checks', 'check_coverage', 'ProbeFailed', 'Context']
+__all__ = ['HiddenCheck', 'hidden', 'close', 'load_checks', 'check_coverage', 'ProbeFailed', 'Context', 'probe_error',
+           'probe_result']
 
 # %% ../../nbs/course/04_checks.ipynb #1322b514
 @dataclass
@@ -69,8 +70,10 @@ class ProbeFailed(AssertionError):
 
 class Context:
     "What a hidden check may look at (plain data only)."
-    def __init__(self, student: str, params: dict, record: dict, probes: dict, workdir: Path|None, scratch: Path, shared: dict, lock):
+    def __init__(self, student: str, params: dict, record: dict, probes: dict, workdir: Path|None, scratch: Path, shared: dict, lock,
+                 seed: int = 0, probes_module=None):
         self.student, self.params, self._rec, self._probes = student, params, record, probes
+        self.seed, self._probes_module = seed, probes_module
         self._wd, self._scratch, self._shared, self._lock = workdir, scratch, shared, lock
 
     def has(self, name: str) -> bool: return name in self._rec.get("values", {})
@@ -85,6 +88,28 @@ class Context:
         r = self._probes.get(name) or {"ok": False, "error": "the probe did not run"}
         if not r.get("ok"): raise ProbeFailed(f"calling your code failed: {r.get('error', 'no result')}")
         return unplain(r.get("value"))
+
+    def probe_inputs(self, name: str):
+        "The inputs probe `name` drew for this submission, recomputed here from the same seed by `<name>_inputs(seed)` of probes.py."
+        fn = getattr(self._probes_module, f"{name}_inputs", None)
+        if fn is None: raise GradingError(f"probes.py has no {name}_inputs(seed)", "a hidden check asked for the inputs of a probe that draws none", "define it next to the probe")
+        return fn(self.seed)
+
+# %% ../../nbs/course/04_checks.ipynb #4b345333
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
+
+def probe_error(r: dict) -> str:
+    "Trusted text for a failed probe: the names of the exception types (bare identifiers), never a message the student's code chose."
+    name = lambda t: t if isinstance(t, str) and _IDENT.fullmatch(t) else "an exception"
+    why = f"your code raised {name(r.get('etype'))}"
+    d = r.get("defining") if isinstance(r.get("defining"), list) else []
+    return why + (f" (defining it, {len(d)} top-level statement(s) raised: {', '.join(sorted({name(t) for t in d[:20]}))})" if d else "")
+
+def probe_result(r, killed: bool) -> dict:
+    "A probe's untrusted result file as {'ok', 'value', 'error'}, the error text made here."
+    if not isinstance(r, dict): return {"ok": False, "error": "timeout: the call did not finish" if killed else "the probe process died (os._exit, a crash or out of memory)"}
+    ok = r.get("ok") is True
+    return {"ok": ok, "value": r.get("value") if ok else None, "error": "" if ok else probe_error(r)}
 
 # %% ../../nbs/course/04_checks.ipynb #f61920f6
 def _ctx_file(self, rel: str) -> Path:

@@ -12,19 +12,19 @@ from queue import Queue
 from ..config import Config, get_config
 from ..errors import GradingError
 from .labspec import LabSpec, Question, directives, dumps, lab_for, notebook, source
-from .checks import Context, HiddenCheck, check_coverage, load_checks
+from .checks import Context, HiddenCheck, _import_file, check_coverage, load_checks, probe_result
 from .submissions import Submission, find_submissions
 from .results import (CheckResult, QuestionResult, SubmissionResult, feedback, histogram, result_from_dict,
-                                     summary, write_gradebook)
+                                     grader_failed, say, summary, trim_outputs, write_gradebook, write_utf8)
 from .sandbox.isolate import Limits, contention, is_root, protections
 from .preflight import PROTECTIONS, canary_error, check_protections, environment_problems
-from .sandbox.records import RECORDS, read_json, record_source
+from .sandbox.records import RECORDS, copy_untrusted, read_json, record_source
 from .sandbox.child import PROBES, JobSpec, export_code, give, make_workdir, needed_modules, run_child
 from .sandbox.zygote import Zygote
 
 # %% auto #0
-__all__ = ['SATURATED', 'PUBLIC_FOLDERS', 'Built', 'build', 'GradeRun', 'NotGraded', 'Outcome', 'run_notebook', 'run_probes',
-           'run_hidden', 'score_question', 'grade_one', 'default_out', 'grade', 'print_grades']
+__all__ = ['SATURATED', 'PUBLIC_FOLDERS', 'Built', 'build', 'GradeRun', 'NotGraded', 'Outcome', 'run_notebook', 'probe_seed',
+           'run_probes', 'run_hidden', 'score_question', 'grade_one', 'default_out', 'grade', 'print_grades']
 
 # %% ../../nbs/course/07_grade.ipynb #52516cae
 @dataclass
@@ -90,6 +90,8 @@ class GradeRun:
     uids: Queue = None
     probes_file: Path|None = None
     zygote: Zygote|None = None                  # forks the sandbox children with papermill already imported
+    probes_module: object = None                # probes.py loaded here too (trusted): `<probe>_inputs(seed)` recomputes a probe's inputs
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(16))   # the batch's secret behind every probe seed
     shared: dict = field(default_factory=dict)
     lock: object = field(default_factory=threading.RLock)   # re-entrant: a ctx.cache may call ctx.cache
 
@@ -192,23 +194,29 @@ def run_notebook(run: GradeRun, sub: Submission, uid: int|None) -> Outcome:
 def _probe_names(run: GradeRun, built: Built) -> list[str]:
     return sorted({c.probe for c in run.checks if c.probe and c.question in built.exercise})
 
-def run_probes(run: GradeRun, sub: Submission, uid: int|None, names: list[str]) -> dict[str, dict]:
-    "Results of probes `names` against the submission's exported code: one sandbox process each, in a fresh folder."
+def probe_seed(run: GradeRun, sub: Submission) -> int:
+    "The seed of a submission's probe inputs: drawn from the batch's secret, so no submission can know its inputs in advance."
+    return int.from_bytes(hashlib.sha256(run.secret + sub.sha.encode() + sub.student.encode()).digest()[:4], "big")
+
+def run_probes(run: GradeRun, sub: Submission, uid: int|None, names: list[str], notebook_dir: Path|None = None) -> dict[str, dict]:
+    "Results of probes `names` against the submission's exported code: one sandbox process each, in a fresh folder, inputs drawn from `probe_seed`."
     token, results = secrets.token_hex(8), {}
     code = export_code([source(c) for c in sub.nb["cells"] if c.get("cell_type") == "code" and "check" not in directives(source(c))])
     for n in names:
         wd = make_workdir(run.root, token, uid)
         for name, text in (("submission_code.py", code), ("probes.py", run.probes_file.read_text())):   # grading/ is hidden: a copy
             (wd/name).write_text(text); (wd/name).chmod(0o444)
+        for rel in getattr(getattr(run.probes_module, n, None), "copy", ()) if notebook_dir else ():   # files of the notebook's run the probe reads
+            if copy_untrusted(notebook_dir, rel, wd):
+                for p in [wd/rel, *(wd/rel).rglob("*")]: give(p, uid)
         for tries in range(3):   # the probe's own limit is CPU time; its wall clock stretches with the load, and a kill on a saturated machine is retried
             stretch = _stretch()
             spec = _spec(run, "probe", wd, uid, (2 * run.limits.cell_timeout + 10) * stretch, sub.student, code=str(wd/"submission_code.py"),
-                         probes=str(wd/"probes.py"), names=[n], probe_timeout=run.limits.cell_timeout)
+                         probes=str(wd/"probes.py"), names=[n], probe_timeout=run.limits.cell_timeout, seed=probe_seed(run, sub), parameters=run.params)
             child = run_child(spec, run.zygote)
             if not (child["killed"] and contention() >= SATURATED): break
             if tries == 2: raise NotGraded(f"not graded: the probe {n} hit its wall-clock limit 3 times while the machine was saturated; grade again")
-        r = read_json(wd, f"{PROBES}/{n}.json", 20_000_000)
-        results[n] = r if isinstance(r, dict) else {"ok": False, "error": "timeout: the call did not finish" if child["killed"] else "the probe process died (os._exit, a crash or out of memory)"}
+        results[n] = probe_result(read_json(wd, f"{PROBES}/{n}.json", 20_000_000), child["killed"])
     shutil.rmtree(run.root/token, ignore_errors=True)
     return results
 
@@ -261,25 +269,13 @@ def score_question(run: GradeRun, sub: Submission, q: Question, o: Outcome, cell
     prob = _cell_problem(i, o, cells)
     if prob: res.status, res.reason = prob; return res
     res.checks = _public(q.id, o, cells)
-    ctx = Context(sub.student, run.params, o.records.get(q.id, {}), o.probes, o.workdir, scratch, run.shared, run.lock)
+    ctx = Context(sub.student, run.params, o.records.get(q.id, {}), o.probes, o.workdir, scratch, run.shared, run.lock,
+                  seed=probe_seed(run, sub), probes_module=run.probes_module)
     res.checks += [run_hidden(c, ctx) for c in run.checks if c.question == q.id]
     ok = all(c.passed for c in res.checks)
     res.status, res.points = ("passed", q.points) if ok else ("failed", 0.0)
     res.reason = "" if ok else next(f"{c.kind} check failed: {c.message}" for c in res.checks if not c.passed)
     return res
-
-# %% ../../nbs/course/07_grade.ipynb #4d5491f4
-def _trim(nb: dict|None, limit: int = 20_000) -> dict|None:
-    "The executed notebook with every output text cut to `limit` characters."
-    if not isinstance(nb, dict): return None
-    for c in nb.get("cells", []):
-        for o in c.get("outputs", []) if isinstance(c, dict) else []:
-            for k in ("text", "traceback"):
-                t = o.get(k) if isinstance(o, dict) else None
-                if isinstance(t, (str, list)) and len("".join(t)) > limit: o[k] = "".join(t)[:limit] + f"\n... [output cut by the grader at {limit} characters]"
-            if isinstance(o, dict) and isinstance(o.get("data"), dict):
-                o["data"] = {k: v for k, v in o["data"].items() if len(json.dumps(v)) <= 5 * limit}
-    return nb
 
 # %% ../../nbs/course/07_grade.ipynb #91b5d9bc
 def grade_one(run: GradeRun, sub: Submission) -> SubmissionResult:
@@ -289,15 +285,15 @@ def grade_one(run: GradeRun, sub: Submission) -> SubmissionResult:
     try:
         o = run_notebook(run, sub, uid)
         names = _probe_names(run, o.built)
-        if names and run.probes_file: o.probes = run_probes(run, sub, uid, names)
+        if names and run.probes_file: o.probes = run_probes(run, sub, uid, names, o.workdir)
         with tempfile.TemporaryDirectory() as scratch:
             cells = _by_id(o.executed)
             qs = [score_question(run, sub, q, o, cells, Path(scratch)) for q in run.spec.questions.values()]
-        try: (run.out/"executed"/f"{sub.student}.ipynb").write_text(json.dumps(_trim(o.executed) or {"cells": []}, indent=1))
+        try: (run.out/"executed"/f"{sub.student}.ipynb").write_text(json.dumps(trim_outputs(o.executed) or {"cells": []}, indent=1), encoding="utf-8")
         except OSError: pass                    # a full disk loses the copy of the notebook, not the grade
         shutil.rmtree(o.workdir, ignore_errors=True)
     finally: run.uids.put(slot)
-    return SubmissionResult(sub.student, sub.path.name, "graded", sum(q.points for q in qs), sum(q.max_points for q in qs), qs,
+    return SubmissionResult(sub.student, sub.name, "graded", sum(q.points for q in qs), sum(q.max_points for q in qs), qs,
                             seconds=time.monotonic() - t0, compute=o.compute, attempts=o.attempts)
 
 # %% ../../nbs/course/07_grade.ipynb #83beb92e
@@ -335,24 +331,29 @@ def _prepare(run: GradeRun, jobs: int) -> None:
     run.root = Path(tempfile.mkdtemp(prefix="mlopslab-grade-")); run.root.chmod(0o711)
     run.uids = Queue()
     for s in range(jobs): run.uids.put(s)
-    if (run.checks_dir/"probes.py").exists(): run.probes_file = run.checks_dir/"probes.py"
+    if (run.checks_dir/"probes.py").exists():
+        run.probes_file = run.checks_dir/"probes.py"
+        run.probes_module = _import_file(run.probes_file, f"mlopslab_probes_{secrets.token_hex(4)}")   # the instructor's: trusted
     code = export_code([source(c) for c in run.spec.nb["cells"] if c.get("cell_type") == "code"])   # the instructor's: trusted
-    run.zygote = Zygote(run.root, needed_modules(code, run.probes_file.read_text() if run.probes_file else ""))
+    run.zygote = Zygote(run.root, needed_modules("", code + "\n" + (run.probes_file.read_text() if run.probes_file else "")))   # every import of the lab: kernels are forked warm
 
 # %% ../../nbs/course/07_grade.ipynb #277df4f5
 def _grade_or_fail(run: GradeRun, sub: Submission, key: str) -> SubmissionResult:
     "Grade `sub`; a failure of the grader itself becomes a 'not graded' result (no score, not cached), never a stopped batch."
     mx = sum(q.points for q in run.spec.questions.values())
-    if sub.problem: r = SubmissionResult(sub.student, sub.path.name, "invalid", 0.0, mx, message=sub.problem)
+    if sub.problem: r = SubmissionResult(sub.student, sub.name, "invalid", 0.0, mx, message=sub.problem)
     else:
         try: r = grade_one(run, sub)
-        except NotGraded as e: r = SubmissionResult(sub.student, sub.path.name, "not graded", 0.0, mx, message=str(e))
-        except Exception as e: r = SubmissionResult(sub.student, sub.path.name, "not graded", 0.0, mx, message=f"could not be graded: {type(e).__name__}: {e}")
+        except NotGraded as e: r = SubmissionResult(sub.student, sub.name, "not graded", 0.0, mx, message=str(e))
+        except BaseException as e:
+            if isinstance(e, KeyboardInterrupt): raise
+            r = grader_failed(run.out, sub.student, sub.name, sum(q.points for q in run.spec.questions.values()), e)
+    if sub.note: r.message = (r.message + "; " if r.message else "") + sub.note
     r.key = key if r.status != "not graded" else ""
     try:
-        (run.out/"results"/f"{r.student}.json").write_text(json.dumps(asdict(r), indent=1))
-        (run.out/"feedback"/f"{r.student}.md").write_text(feedback(r, run.spec))
-    except OSError as e: r.message = (r.message + "; " if r.message else "") + f"its result files could not be written ({e.strerror or e})"
+        write_utf8(run.out/"results"/f"{r.student}.json", json.dumps(asdict(r), indent=1))
+        write_utf8(run.out/"feedback"/f"{r.student}.md", feedback(r, run.spec))
+    except (OSError, ValueError) as e: r.message = (r.message + "; " if r.message else "") + f"its result files could not be written ({getattr(e, 'strerror', None) or type(e).__name__})"
     return r
 
 def _batch(run: GradeRun, subs: list[Submission], jobs: int, force: bool, progress: bool) -> list[SubmissionResult]:
@@ -366,7 +367,7 @@ def _batch(run: GradeRun, subs: list[Submission], jobs: int, force: bool, progre
         for f in as_completed(futs):
             s = futs[f]
             try: done[s.student] = f.result()
-            except Exception as e: done[s.student] = SubmissionResult(s.student, s.path.name, "not graded", 0.0, sum(q.points for q in run.spec.questions.values()), message=f"could not be graded: {type(e).__name__}: {e}")
+            except Exception as e: done[s.student] = grader_failed(run.out, s.student, s.name, sum(q.points for q in run.spec.questions.values()), e)
             bar.update()
     return [done[s.student] for s in subs]
 
@@ -434,13 +435,13 @@ def _report(results: list[SubmissionResult], run: GradeRun, seconds: float) -> N
     prot = protections()
     write_gradebook(results, run.spec, run.out, prot)
     histogram([r for r in results if r.status == "graded"], sum(q.points for q in run.spec.questions.values()), run.out/"histogram.png")
-    (run.out/"summary.md").write_text(summary(results, run.spec, prot, seconds))
+    write_utf8(run.out/"summary.md", summary(results, run.spec, prot, seconds))
 
 # %% ../../nbs/course/07_grade.ipynb #8c0dde08
 def print_grades(results: list[SubmissionResult], submissions: Path, week: int, out: Path|None = None) -> int:
     "Report a batch: submissions not gradable, protections not enforced, where the results are; 1 when any was not gradable."
     bad = [r for r in results if r.status != "graded"]
-    for r in bad: print(f"warning: {r.file} ({r.student}) {r.message}")
+    for r in bad: say(f"warning: {r.file} ({r.student}) {r.message}")
     for k, v in protections().items():
         if not v: print(f"warning: not enforced on this machine: {k} (run the grader as root)")
     print(f"{len(results) - len(bad)} graded, {len(bad)} not gradable; results in {default_out(submissions, week, out)} (summary.md, grades.csv)")

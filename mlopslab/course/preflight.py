@@ -17,7 +17,7 @@ __all__ = ['PROTECTIONS', 'check_protections', 'environment_problems', 'canary_c
 PROTECTIONS = {"rlimits": "rlimits (memory, cpu, file size)", "uid": "own uid per job (other students, gradebook)",
                "nproc": "process count limit", "memory": "memory limit per job (cgroup)", "cpu-share": "CPU share per job (cgroup)",
                "network": "no network (network namespace)",
-               "hidden": "grading/, the project and other jobs hidden (mount namespace, private /tmp, /proc hidepid)"}
+               "hidden": "only an allowlist of folders visible: no project, grading/ or other checkout (new root, private /tmp, /proc hidepid, own IPC)"}
 
 def check_protections(prot: dict[str, bool], require: list[str]|str|None = None) -> list[str]:
     "Short names of the protections `prot` does not enforce; raises `GradingError` when one of `require` (names or 'all') is among them."

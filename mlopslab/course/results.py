@@ -4,14 +4,14 @@
 
 # %% ../../nbs/course/05_results.ipynb #58bdf3c8
 from __future__ import annotations
-import csv, json, statistics
+import csv, json, statistics, sys
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from .labspec import LabSpec
 
 # %% auto #0
-__all__ = ['CheckResult', 'QuestionResult', 'SubmissionResult', 'result_from_dict', 'feedback', 'write_gradebook', 'histogram',
-           'summary']
+__all__ = ['CheckResult', 'QuestionResult', 'SubmissionResult', 'result_from_dict', 'feedback', 'write_gradebook', 'write_utf8',
+           'grader_failed', 'trim_outputs', 'say', 'histogram', 'summary']
 
 # %% ../../nbs/course/05_results.ipynb #9015f107
 @dataclass
@@ -72,14 +72,46 @@ def feedback(r: SubmissionResult, spec: LabSpec) -> str:
 def write_gradebook(results: list[SubmissionResult], spec: LabSpec, out: Path, prot: dict) -> None:
     "grades.json and grades.csv: per student, per question, points and status."
     qids = list(spec.questions)
-    (out/"grades.json").write_text(json.dumps({"week": spec.lab.week, "lab": spec.lab.slug, "max_score": sum(q.points for q in spec.questions.values()),
+    (out/"grades.json").write_text(encoding="utf-8", data=json.dumps({"week": spec.lab.week, "lab": spec.lab.slug, "max_score": sum(q.points for q in spec.questions.values()),
                                                "protections": prot, "students": [asdict(r) for r in results]}, indent=1))
-    with open(out/"grades.csv", "w", newline="") as f:
+    with open(out/"grades.csv", "w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         w = csv.writer(f)
         w.writerow(["student", "file", "status", "score", "max_score"] + [f"{q}_{k}" for q in qids for k in ("points", "status")])
         for r in results:
             by = {q.question: q for q in r.questions}
             w.writerow([r.student, r.file, r.status, f"{r.score:g}", f"{r.max_score:g}"] + [x for q in qids for x in ((f"{by[q].points:g}", by[q].status) if q in by else ("0", r.status))])
+
+# %% ../../nbs/course/05_results.ipynb #6b3e6956
+def write_utf8(path: Path, text: str) -> None:
+    "Write `text` as UTF-8 whatever it holds (a character that cannot be encoded is escaped, never an error that stops the batch)."
+    path.write_text(text, encoding="utf-8", errors="backslashreplace")
+
+def grader_failed(out: Path, student: str, name: str, max_score: float, e: BaseException) -> SubmissionResult:
+    "A 'not graded' row for a failure of the grader itself: its type for the student, its traceback in `out`/grader-errors.log for the instructor."
+    import traceback
+    try:
+        with open(out/"grader-errors.log", "a", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(f"--- {student} ({name})\n" + "".join(traceback.format_exception(e)))
+    except OSError: pass
+    return SubmissionResult(student, name, "not graded", 0.0, max_score,
+                            message=f"could not be graded: the grader failed ({type(e).__name__}, see grader-errors.log); grade again")
+
+def trim_outputs(nb: dict|None, limit: int = 20_000) -> dict|None:
+    "The executed notebook with every output text cut to `limit` characters."
+    if not isinstance(nb, dict): return None
+    for c in nb.get("cells", []):
+        for o in c.get("outputs", []) if isinstance(c, dict) else []:
+            for k in ("text", "traceback"):
+                t = o.get(k) if isinstance(o, dict) else None
+                if isinstance(t, (str, list)) and len("".join(t)) > limit: o[k] = "".join(t)[:limit] + f"\n... [output cut by the grader at {limit} characters]"
+            if isinstance(o, dict) and isinstance(o.get("data"), dict):
+                o["data"] = {k: v for k, v in o["data"].items() if len(json.dumps(v)) <= 5 * limit}
+    return nb
+
+def say(text: str) -> None:
+    "Print `text` whatever the terminal's encoding (characters it cannot show are escaped)."
+    enc = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(text.encode(enc, "backslashreplace").decode(enc, "replace"))
 
 # %% ../../nbs/course/05_results.ipynb #cc636be2
 def histogram(results: list[SubmissionResult], max_score: float, path: Path) -> Path:

@@ -11,7 +11,7 @@ from ..errors import GradingError
 from .labspec import LabSpec, directives, source
 
 # %% auto #0
-__all__ = ['Submission', 'read_submission', 'find_submissions']
+__all__ = ['Submission', 'display_name', 'read_submission', 'find_submissions']
 
 # %% ../../nbs/course/06_submissions.ipynb #27a16c43
 @dataclass
@@ -22,10 +22,17 @@ class Submission:
     nb: dict|None
     problem: str = ""
     sha: str = ""
+    name: str = ""          # the file's name as text that is always valid UTF-8 (bytes that are not are shown as \\xNN)
+    note: str = ""          # what the grader changed about it (a student id made unique)
+
+def display_name(path: Path) -> str:
+    "The name of `path` as valid UTF-8 text: any byte a file system allows, those that are not UTF-8 shown as `\\xNN`."
+    import os
+    return os.fsencode(Path(path).name).decode("utf-8", "backslashreplace")
 
 def _student_id(path: Path) -> str:
     "The student a submitted file belongs to: its name, made safe for file names."
-    return re.sub(r"[^A-Za-z0-9_.@-]", "_", path.stem)[:80] or "student"
+    return re.sub(r"[^A-Za-z0-9_.@-]", "_", path.stem).lstrip(".")[:80] or "student"
 
 def _week_of(nb: dict) -> int|None:
     "The week a notebook says it is (metadata or front matter), None when it does not say."
@@ -47,13 +54,14 @@ def _problem(nb, spec: LabSpec) -> str:
 
 def read_submission(path: Path, spec: LabSpec) -> Submission:
     "Read one submitted file."
-    data = path.read_bytes()
+    try: data = path.read_bytes()
+    except OSError as e: return Submission(_student_id(path), path, None, f"could not be read ({e.strerror or type(e).__name__})", "", display_name(path))
     sha = hashlib.sha256(data).hexdigest()
     try: nb = json.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError) as e: return Submission(_student_id(path), path, None, f"is not a notebook: not valid JSON ({str(e)[:80]})", sha)
+    except (ValueError, UnicodeDecodeError, RecursionError) as e: return Submission(_student_id(path), path, None, f"is not a notebook: not valid JSON ({str(e)[:80]})", sha, display_name(path))
     try: problem = _problem(nb, spec)
     except Exception as e: problem = f"is not a well-formed notebook ({type(e).__name__}: {str(e)[:80]})"
-    return Submission(_student_id(path), path, nb, problem, sha)
+    return Submission(_student_id(path), path, nb, problem, sha, display_name(path))
 
 # %% ../../nbs/course/06_submissions.ipynb #ea270698
 def find_submissions(folder: str|Path, spec: LabSpec) -> list[Submission]:
@@ -62,9 +70,12 @@ def find_submissions(folder: str|Path, spec: LabSpec) -> list[Submission]:
     if not folder.is_dir(): raise GradingError(f"submissions folder {folder} does not exist", "grade needs a folder of notebooks, one per student", "check the path (e.g. submissions/week01/)")
     files = sorted(p for p in folder.iterdir() if p.suffix == ".ipynb" and p.is_file())
     if not files: raise GradingError(f"no notebooks in {folder}", "grade looks for *.ipynb files directly in the folder", "put one notebook per student there")
-    subs, seen = [], set()
-    for p in files:
-        s = read_submission(p, spec)
-        if s.student in seen: s.student, s.problem = f"{s.student}__{p.stem}", f"has the same student id as another file ({s.student})"
-        seen.add(s.student); subs.append(s)
+    subs = [read_submission(p, spec) for p in files]
+    groups: dict[str, list[Submission]] = {}
+    for s in subs: groups.setdefault(s.student, []).append(s)
+    for sid, group in groups.items():           # names that differ only in what the id drops: each its own id, none voided
+        if len(group) < 2: continue
+        for s in group:
+            s.student = f"{sid[:70]}-{hashlib.sha256(bytes(s.path.name, 'utf-8', 'surrogateescape')).hexdigest()[:8]}"
+            s.note = f"its student id was made unique ({s.student}): {len(group)} file names map to the id {sid}"
     return subs

@@ -25,7 +25,7 @@ class JobSpec:
     student: str                      # the submission's student id (names the run in errors)
     limits: Limits = field(default_factory=Limits)
     uid: int|None = None              # the job's own unprivileged uid (None: no isolation, only rlimits)
-    hidden: list[str] = field(default_factory=list)    # folders covered by empty ones
+    hidden: list[str] = field(default_factory=list)    # folders that must stay out of sight (the preflight checks Python is not reached through them)
     keep: list[str] = field(default_factory=list)      # public folders bound back read-only (infra/)
     cgroups: list[str] = field(default_factory=list)   # the job's cgroup folders (run_child fills them in)
     notebook: str = ""                # notebook jobs: the notebook to run,
@@ -34,7 +34,9 @@ class JobSpec:
     code: str = ""                    # probe jobs: the submission's exported code,
     probes: str = ""                  #   the probes module,
     names: list[str] = field(default_factory=list)     #   the probes to run,
-    probe_timeout: float = 60         #   and the seconds each may take
+    probe_timeout: float = 60         #   and the seconds each may take,
+    seed: int = 0                     #   the seed of their inputs (drawn per submission by the grader)
+    warm_kernel: bool = True          # notebook jobs: fork the kernel from the job (libraries preloaded) instead of a new interpreter
 
     def dumps(self) -> str:
         "The spec as JSON."
@@ -63,8 +65,11 @@ def export_code(sources: list[str]) -> str:
     tm, kept = TransformerManager(), []
     for src in sources:
         try: tree = ast.parse(tm.transform_cell(src))
-        except (SyntaxError, ValueError): continue
-        kept += [ast.unparse(n) for n in tree.body if _keep(n)]
+        except (Exception, RecursionError, MemoryError): continue   # a cell IPython cannot transform, or nested too deep to parse
+        for n in tree.body:
+            if not _keep(n): continue
+            try: kept.append(ast.unparse(n))
+            except (RecursionError, ValueError): pass                            # so is a definition too deep to write back
     return "\n\n".join(kept) + "\n"
 
 # %% ../../../nbs/course/sandbox/03_child.ipynb #fa8d2537
@@ -78,8 +83,8 @@ def enter(spec: JobSpec) -> None:
     _join_cgroups(spec.cgroups)
     if uid is not None:
         import mlopslab
-        keep = [sys.base_prefix, sys.prefix, Path(mlopslab.__file__).parent, wd, *spec.keep]
-        isolate(spec.hidden, keep, wd.parent/f"{wd.name}-mnt", spec.limits.fsize_mb)
+        ro = [sys.base_prefix, sys.prefix, Path(mlopslab.__file__).parent, *spec.keep]   # the allowlist: nothing else of the host exists
+        isolate(ro, [wd], wd.parent/f"{wd.name}-mnt", spec.limits.fsize_mb, uid)
     set_limits(spec.limits, uid is not None)
     if uid is not None: drop_to(uid)
     os.chdir(wd)
@@ -99,8 +104,23 @@ def _mlopslab_cpu_limit(seconds):
         resource.setrlimit(resource.RLIMIT_CPU, (soft if hard() == resource.RLIM_INFINITY else min(soft, hard()), hard()))
     def after(*_): resource.setrlimit(resource.RLIMIT_CPU, (hard(), hard()))
     signal.signal(signal.SIGXCPU, over)
+    import sys
+    left = {{}}                                     # characters each stream may still print in this cell
+    def cap(stream, budget=2_000_000):
+        write = stream.write
+        def capped(text):
+            n = left.get(id(stream), budget)
+            if n <= 0 or not isinstance(text, str): return write(text) if n > 0 else len(text)
+            cut = text[:n] + ("\\n... [output cut by the grader: over 2 MB in one cell]\\n" if len(text) > n else "")
+            left[id(stream)] = n - len(text)
+            write(cut)
+            return len(text)
+        try: stream.write = capped
+        except (AttributeError, TypeError): pass
+    for stream in (sys.stdout, sys.stderr): cap(stream)
     ip = get_ipython()
     ip.events.register("pre_run_cell", before); ip.events.register("post_run_cell", after)
+    ip.events.register("pre_run_cell", lambda *_: left.clear())
 _mlopslab_cpu_limit({seconds!r}); del _mlopslab_cpu_limit
 '''
 
@@ -121,7 +141,11 @@ def job_notebook(spec: JobSpec) -> None:
     from mlopslab.errors import LabFailed
     out = {"status": "done"}
     cpu_limit_startup(Path(os.environ.get("IPYTHONDIR", "ipython")), spec.limits.cell_timeout)
-    try: execute(spec.notebook, spec.output, spec.parameters, cwd=spec.workdir, timeout=int(spec.limits.cell_timeout * spec.limits.stretch + 1),
+    if spec.warm_kernel:
+        from mlopslab.course.sandbox.kernel import kernel_manager_class
+        warm = {"kernel_manager_class": kernel_manager_class()}
+    else: warm = {}
+    try: execute(spec.notebook, spec.output, spec.parameters, cwd=spec.workdir, timeout=int(spec.limits.cell_timeout * spec.limits.stretch + 1), **warm,
                  name=spec.student, shutdown_kernel="immediate")  # the sandbox is killed next: no graceful goodbye
     except LabFailed as e: out = {"status": "failed", "ename": e.ename, "evalue": e.evalue[:2000]}
     Path(".mlopslab-run.json").write_text(json.dumps(out))
@@ -167,15 +191,21 @@ def define(path: str, name: str = "submission") -> tuple[types.ModuleType, list[
     for node in body:
         if isinstance(node, (ast.Import, ast.ImportFrom)) and not _needed(node, used): continue   # mlflow, matplotlib... no function uses
         try: exec(compile(ast.Module([node], []), path, "exec"), mod.__dict__)
-        except BaseException as e: errors.append(f"line {node.lineno}: {type(e).__name__}: {str(e)[:200]}")
+        except BaseException as e: errors.append(type(e).__name__)
     return mod, errors
 
-def _probe_one(fn, sub, seconds: float, errors: list[str]) -> dict:
+def _call(fn, sub, errors: list[str], seed: int = 0, params: dict|None = None) -> dict:
+    "Call probe `fn` on the submission (then the per-submission `seed` and the lab's `params`, as many as it takes): its value as plain data, or the type of what it raised."
+    import inspect
+    try: n = len(inspect.signature(fn).parameters)
+    except (TypeError, ValueError): n = 1
+    try: return {"ok": True, "value": plain(fn(*[sub, seed, params or {}][:max(1, min(n, 3))]))}
+    except BaseException as e:   # only the exception's type crosses the wall: its text is the student's (or anyone's) to choose
+        return {"ok": False, "etype": type(e).__name__, "defining": errors[:20]}
+
+def _probe_one(fn, sub, seconds: float, errors: list[str], seed: int = 0, params: dict|None = None) -> dict:
     _alarm(seconds)
-    try: return {"ok": True, "value": plain(fn(sub))}
-    except BaseException as e:
-        why = f"{type(e).__name__}: {str(e)[:500]}"
-        return {"ok": False, "error": why + (f" (defining your code: {'; '.join(errors)[:400]})" if errors else "")}
+    try: return _call(fn, sub, errors, seed, params)
     finally: signal.setitimer(signal.ITIMER_PROF, 0)
 
 def job_probe(spec: JobSpec) -> None:
@@ -184,9 +214,11 @@ def job_probe(spec: JobSpec) -> None:
         if heavy in sys.modules and sys.modules[heavy] is None: del sys.modules[heavy]
     out = Path(PROBES); out.mkdir(exist_ok=True)
     probes = _load_module(spec.probes, "mlopslab_probes")
-    sub, errors = define(spec.code)
+    # a probe marked `student_code = False` (one that reloads what the notebook saved) runs without the student's code in its process
+    own = all(getattr(getattr(probes, n, None), "student_code", True) is False for n in spec.names)
+    sub, errors = (None, []) if own else define(spec.code)
     for name in spec.names:
-        (out/f"{name}.json").write_text(json.dumps(_probe_one(getattr(probes, name), sub, spec.probe_timeout, errors)))
+        (out/f"{name}.json").write_text(json.dumps(_probe_one(getattr(probes, name), sub, spec.probe_timeout, errors, spec.seed, spec.parameters)))
 
 # %% ../../../nbs/course/sandbox/03_child.ipynb #c351ec54
 JOBS = {"notebook": job_notebook, "probe": job_probe}

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC', 'MS_REMOUNT', 'MS_BIND', 'MS_MOVE',
-           'MS_REC', 'MS_PRIVATE', 'PRIVATE_TMP', 'CGROUPS', 'Limits', 'is_root', 'protections', 'covers', 'isolate',
-           'set_limits', 'drop_to', 'contention', 'remove_cgroups', 'make_cgroups', 'cgroup_kind']
+__all__ = ['CLONE_NEWNS', 'CLONE_NEWNET', 'CLONE_NEWIPC', 'CLONE_NEWUTS', 'MS_RDONLY', 'MS_NOSUID', 'MS_NODEV', 'MS_NOEXEC',
+           'MS_REMOUNT', 'MS_BIND', 'MS_MOVE', 'MS_REC', 'MS_PRIVATE', 'PRIVATE_TMP', 'SYSTEM', 'DEVICES', 'ETC',
+           'CGROUPS', 'Limits', 'is_root', 'protections', 'allowlist', 'isolate', 'set_limits', 'drop_to', 'contention',
+           'remove_cgroups', 'make_cgroups', 'cgroup_kind']
 
 # %% ../../../nbs/course/sandbox/02_isolate.ipynb #fe7a2136
 @dataclass
@@ -35,12 +36,17 @@ def protections(root: bool|None = None, cgroups: bool|None = None) -> dict[str, 
     return {"rlimits (memory, cpu, file size)": True, "own uid per job (other students, gradebook)": root,
             "process count limit": root, "memory limit per job (cgroup)": cgroups,
             "CPU share per job (cgroup)": cgroups and _cpu_cgroup() is not None, "no network (network namespace)": root,
-            "grading/, the project and other jobs hidden (mount namespace, private /tmp, /proc hidepid)": root}
+            "only an allowlist of folders visible: no project, grading/ or other checkout (new root, private /tmp, /proc hidepid, own IPC)": root}
 
 # %% ../../../nbs/course/sandbox/02_isolate.ipynb #9ab16af1
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS = 0x00020000, 0x40000000, 0x08000000, 0x04000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 0x1, 0x2, 0x4, 0x8, 0x20, 0x1000, 0x2000, 0x4000, 0x40000
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+SYSTEM = ("/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/local/bin", "/usr/local/lib",
+          "/usr/share/zoneinfo", "/usr/share/git-core", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+          "/sys/devices/system/cpu", "/sys/devices/system/node")   # read-only: programs, shared libraries, time zones, core count
+DEVICES = ("null", "zero", "full", "random", "urandom")
+ETC = ("hosts", "host.conf", "nsswitch.conf", "gai.conf", "localtime", "timezone", "ld.so.cache", "ld.so.conf", "os-release", "mime.types")
 
 def _libc():
     import ctypes
@@ -60,45 +66,66 @@ def _mount(src, dst, fstype=None, flags: int = 0, data=None) -> None:
     enc = lambda x: str(x).encode() if x is not None else None
     if _libc().mount(enc(src), enc(dst), enc(fstype), flags, enc(data)) != 0: raise OSError(_errno(), f"mount {src} on {dst} failed")
 
-def _blocker(path: Path) -> Path|None:
-    "The highest folder above `path` that other users cannot enter (e.g. /root holding pyenv), if any."
-    return next((a for a in reversed(Path(path).resolve().parents) if not a.stat().st_mode & 0o001), None)
-
 def _outermost(paths) -> list[Path]:
     "`paths` without those inside another of them."
     ps = {Path(p) for p in paths}
     return sorted(p for p in ps if not any(o in p.parents for o in ps))
 
-def covers(hide: list[str], keep: list[Path], private=PRIVATE_TMP) -> dict[Path, bool]:
-    "Folders to cover, each with True when it becomes a private writable /tmp-like folder."
-    private = {Path(p).resolve() for p in private if Path(p).is_dir()}
-    closed = {Path(h).resolve() for h in hide if Path(h).is_dir()} | {b for k in keep if (b := _blocker(k))}
-    return {c: c in private for c in _outermost(private | closed)}
+def allowlist(ro: list[str|Path], rw: list[str|Path], system=SYSTEM) -> tuple[dict[Path, str], dict[Path, str]]:
+    "What the new root holds: ({path: 'ro'|'rw'|'tmp'} bound or mounted there, {path: target} symlinks of the host's root made again)."
+    binds, links = {}, {}
+    for p in system:
+        p = Path(p)
+        if p.is_symlink() and p.parent == Path("/"): links[p] = os.readlink(p)
+        elif p.is_dir(): binds[p.resolve()] = "ro"
+    for p in ro:
+        if Path(p).exists(): binds[Path(p).resolve()] = "ro"
+    for p in PRIVATE_TMP: binds[Path(p)] = "tmp"
+    for p in rw: binds[Path(p).resolve()] = "rw"
+    ro_ = [p for p, m in binds.items() if m == "ro"]           # a read-only folder inside another one is bound with it
+    return {p: m for p, m in binds.items() if m != "ro" or p in _outermost(ro_)}, links
 
-def _stage(cover: Path, writable: bool, keep: list[Path], stage: Path, size_mb: int) -> None:
-    "Build the new content of `cover` on a tmpfs at `stage`: empty, with the `keep` folders inside it bound back."
-    stage.mkdir(parents=True, exist_ok=True)
-    opts = f"size={size_mb}m,mode=1777" if writable else "size=64k,mode=755"
-    _mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, opts)
-    for k in _outermost(k for k in keep if k == cover or cover in k.parents):
-        target = stage/k.relative_to(cover)
-        target.mkdir(parents=True, exist_ok=True)
-        _mount(k, target, flags=MS_BIND | MS_REC)
-    if not writable: _mount(None, stage, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, opts)
+def _build(new: Path, binds: dict[Path, str], links: dict[Path, str], uid: int|None, tmp_mb: int) -> None:
+    "Assemble the new root at `new` (a tmpfs): binds parents first, /dev, /proc, /etc, the symlinks; then make it read-only."
+    _mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=755")
+    for p, mode in sorted(binds.items(), key=lambda pm: len(pm[0].parts)):
+        t = new/p.relative_to("/")
+        if mode == "tmp":
+            t.mkdir(parents=True, exist_ok=True)
+            _mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_mb}m,mode=1777")
+            continue
+        t.mkdir(parents=True, exist_ok=True) if p.is_dir() else (t.parent.mkdir(parents=True, exist_ok=True), t.touch())
+        _mount(p, t, flags=MS_BIND | MS_REC)
+        if mode == "ro": _mount(None, t, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID)
+    dev = new/"dev"; dev.mkdir(exist_ok=True)
+    for d in DEVICES:
+        if Path("/dev", d).exists(): (dev/d).touch(); _mount(f"/dev/{d}", dev/d, flags=MS_BIND)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        if not (dev/name).exists(): os.symlink(target, dev/name)
+    (new/"proc").mkdir(exist_ok=True)
+    _mount("proc", new/"proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
+    etc = new/"etc"; etc.mkdir(exist_ok=True)
+    for f in ETC:
+        try: (etc/f).write_bytes(Path("/etc", f).read_bytes())
+        except OSError: pass
+    (etc/"passwd").write_text("root:x:0:0:root:/root:/bin/sh\n" + (f"student:x:{uid}:{uid}:student:/tmp:/bin/sh\n" if uid is not None else ""))
+    (etc/"group").write_text("root:x:0:\n" + (f"student:x:{uid}:\n" if uid is not None else ""))
+    for p, target in links.items():
+        if not (new/p.relative_to("/")).exists(): os.symlink(target, new/p.relative_to("/"))
+    _mount(None, new, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=16m,mode=755")
 
-def isolate(hide: list[str], keep: list[str|Path], holder: Path, tmp_mb: int = 256) -> None:
-    "New network + mount namespace, /proc with hidepid, every cover replaced by its staged tmpfs (see above)."
-    if _libc().unshare(CLONE_NEWNS | CLONE_NEWNET) != 0: raise OSError(_errno(), "unshare failed")
+def isolate(ro: list[str|Path], rw: list[str|Path], holder: Path, tmp_mb: int = 256, uid: int|None = None) -> None:
+    "New mount, network, IPC and UTS namespaces; a new root built from the allowlist (`ro` read-only, `rw` read-write) at `holder`, then moved onto / (see above)."
+    if _libc().unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) != 0: raise OSError(_errno(), "unshare failed")
     _lo_up()
+    _libc().sethostname(b"sandbox", 7)
     _mount("none", "/", flags=MS_REC | MS_PRIVATE)
-    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
-    keep = [Path(k).resolve() for k in keep if Path(k).exists()]
-    cs = covers(hide, keep)
-    holder = holder.resolve()
-    order = sorted(cs, key=lambda c: c in holder.parents)        # the cover holding the stages moves last
-    for i, c in enumerate(order):
-        _stage(c, cs[c], keep, holder/str(i), tmp_mb)
-        _mount(holder/str(i), c, flags=MS_MOVE)
+    new = Path(holder).resolve(); new.mkdir(parents=True, exist_ok=True)
+    _build(new, *allowlist(ro, rw), uid, tmp_mb)
+    os.chdir(new)
+    _mount(new, "/", flags=MS_MOVE)                            # switch_root: the new root covers the host's
+    os.chroot(".")
+    os.chdir("/")
 
 def set_limits(lim: Limits, own_uid: bool) -> None:
     "Apply rlimits to this process (inherited by papermill and the kernel)."

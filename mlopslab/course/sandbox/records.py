@@ -8,7 +8,8 @@ import json, math, os, stat, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['RECORDS', 'plain', 'Unplain', 'plain_dtype', 'unplain', 'read_untrusted', 'read_json', 'record', 'record_source']
+__all__ = ['MAX_ARRAY_BYTES', 'MAX_NODES', 'MAX_CONTAINERS', 'RECORDS', 'plain', 'Unplain', 'plain_dtype', 'unplain',
+           'read_untrusted', 'read_json', 'copy_untrusted', 'record', 'record_source']
 
 # %% ../../../nbs/course/sandbox/01_records.ipynb #ea3f5b0b
 _SCALARS = (bool, int, str, type(None))
@@ -45,22 +46,51 @@ def plain_dtype(name):
     except Exception: return None
     return dt if dt.kind in "biufUS" and dt.fields is None and dt.subdtype is None and dt.itemsize <= 4096 else None
 
-def _array(x: dict):
+MAX_ARRAY_BYTES = 64 * 1024**2   # the most memory one rebuilt array may take (a record is small on disk, not always in memory)
+MAX_NODES = 2_000_000            # lists, dicts and values one record may rebuild into
+
+class _Budget:
+    "What is left of one record's allowance of rebuilt values."
+    def __init__(self, nodes: int = MAX_NODES): self.nodes = nodes
+    def take(self, n: int = 1) -> bool:
+        self.nodes -= n
+        return self.nodes >= 0
+
+def _count(x, limit: int) -> int|None:
+    "Number of leaves of the nested lists `x` (no recursion; None when over `limit`, a leaf is not a scalar, or lists nest more than 32 deep)."
+    n, stack = 0, [(x, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, list):
+            if d > 32: return None
+            stack.extend((w, d + 1) for w in v)
+        elif isinstance(v, (bool, int, float, str)) or v is None:
+            n += 1
+            if n > limit: return None
+        else: return None
+    return n
+
+def _array(x: dict, budget: _Budget):
     import numpy as np
     dt = plain_dtype(x.get("dtype"))
     if dt is None: return Unplain(f"array of {str(x.get('dtype'))[:40]}")
+    n = _count(x["__ndarray__"], MAX_ARRAY_BYTES // max(1, dt.itemsize))   # checked on the parsed JSON, before numpy allocates
+    if n is None: return Unplain(f"array too large to rebuild (over {MAX_ARRAY_BYTES // 2**20} MB as {dt}) or not a nested list of scalars")
+    if not budget.take(n): return Unplain("record too large to rebuild")
     try: return np.asarray(x["__ndarray__"], dtype=dt)
     except (ValueError, TypeError, OverflowError): return Unplain("array")
 
-def unplain(x):
-    "Rebuild parsed JSON `x` into plain Python/numpy values (trusted side)."
-    if isinstance(x, list): return [unplain(v) for v in x]
+def unplain(x, budget: _Budget|None = None):
+    "Rebuild parsed JSON `x` into plain Python/numpy values (trusted side), within a budget of `MAX_NODES` values and `MAX_ARRAY_BYTES` per array."
+    budget = budget or _Budget()
+    if not budget.take(): return Unplain("record too large to rebuild")
+    if isinstance(x, list): return [unplain(v, budget) for v in x]
     if not isinstance(x, dict): return x
-    if "__ndarray__" in x: return _array(x)
-    if "__dataframe__" in x: return {k: unplain(v) for k, v in x["__dataframe__"].items()} if isinstance(x["__dataframe__"], dict) else Unplain("dataframe")
+    if "__ndarray__" in x: return _array(x, budget)
+    if "__dataframe__" in x: return {k: unplain(v, budget) for k, v in x["__dataframe__"].items()} if isinstance(x["__dataframe__"], dict) else Unplain("dataframe")
     if "__float__" in x: return float(x["__float__"]) if x["__float__"] in ("nan", "inf", "-inf") else Unplain("float")
-    if "__unplain__" in x: return Unplain(str(x["__unplain__"]))
-    return {k: unplain(v) for k, v in x.items()}
+    if "__unplain__" in x: return Unplain(str(x["__unplain__"])[:80])
+    return {k: unplain(v, budget) for k, v in x.items()}
 
 # %% ../../../nbs/course/sandbox/01_records.ipynb #82f1b132
 def read_untrusted(folder: str|Path, rel: str, limit: int = 50_000_000) -> bytes|None:
@@ -80,11 +110,34 @@ def read_untrusted(folder: str|Path, rel: str, limit: int = 50_000_000) -> bytes
         data = f.read(limit + 1)
     return data if len(data) <= limit else None
 
-def read_json(folder: str|Path, rel: str, limit: int = 50_000_000):
-    "Parsed JSON of an untrusted file, or None when missing, oversized, invalid or nested too deeply to parse."
+MAX_CONTAINERS = 2_000_000   # lists and objects a JSON file may open: bounds the memory of parsing it (~25x its bytes otherwise)
+
+def read_json(folder: str|Path, rel: str, limit: int = 50_000_000, containers: int = MAX_CONTAINERS):
+    "Parsed JSON of an untrusted file, or None when missing, oversized, invalid, nested too deeply, or holding more than `containers` lists and objects."
     data = read_untrusted(folder, rel, limit)
-    try: return json.loads(data) if data is not None else None
-    except (ValueError, RecursionError): return None
+    if data is None or data.count(b"[") + data.count(b"{") > containers: return None   # counted on the bytes, before parsing
+    try: return json.loads(data)
+    except (ValueError, RecursionError, MemoryError): return None
+
+# %% ../../../nbs/course/sandbox/01_records.ipynb #f3c67fba
+def copy_untrusted(src: str|Path, rel: str, dst: str|Path, limit: int = 200_000_000, files: int = 5_000) -> int:
+    "Copy the regular files under `src/rel` to `dst/rel` as `read_untrusted` reads them (no symlinks, one link each), within `limit` bytes and `files` files; returns the bytes copied."
+    src, dst, total, n = Path(src), Path(dst), 0, 0
+    if Path(rel).is_absolute() or ".." in Path(rel).parts: return 0
+    cur = src
+    for part in Path(rel).parts:
+        cur = cur/part
+        if cur.is_symlink(): return 0
+    if not cur.is_dir(): return 0
+    for d, dirs, names in os.walk(src/rel, followlinks=False):
+        dirs[:] = sorted(x for x in dirs if not Path(d, x).is_symlink())
+        for name in sorted(names):
+            r = str(Path(d, name).relative_to(src))
+            data = read_untrusted(src, r, limit - total)
+            if data is None or n >= files: continue
+            (dst/r).parent.mkdir(parents=True, exist_ok=True); (dst/r).write_bytes(data)
+            total, n = total + len(data), n + 1
+    return total
 
 # %% ../../../nbs/course/sandbox/01_records.ipynb #255b0310
 RECORDS = ".mlopslab-records"

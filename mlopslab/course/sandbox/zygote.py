@@ -55,6 +55,7 @@ def zygote_main(preload: list[str] = ()) -> int:
     for heavy in _BLOCKED:
         if heavy not in sys.modules: sys.modules[heavy] = None
     import selectors, papermill, nbclient, mlopslab.course.labs   # noqa: F401  what every notebook job needs, loaded once
+    import jupyter_client, ipykernel.kernelapp, mlopslab.course.sandbox.kernel   # noqa: F401  and its kernel, forked from the job
     r, w = os.pipe(); os.set_blocking(r, False); os.set_blocking(w, False)
     signal.set_wakeup_fd(w); signal.signal(signal.SIGCHLD, lambda *_: None)   # a finished job wakes the select
     sel = selectors.DefaultSelector(); sel.register(0, selectors.EVENT_READ); sel.register(r, selectors.EVENT_READ)
@@ -81,7 +82,8 @@ class Zygote:
     def __init__(self, folder: Path, preload: list[str] = ()):
         self._log = open(Path(folder)/"zygote.log", "wb")
         mods = [m for m in preload if all(p.isidentifier() for p in m.split("."))]
-        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.course.sandbox.zygote", *mods], cwd=folder, stdin=subprocess.PIPE,
+        env = {**os.environ, "MPLCONFIGDIR": str(Path(folder)/"matplotlib")}   # a preloaded matplotlib keeps its caches in the batch's folder
+        self.proc = subprocess.Popen([sys.executable, "-I", "-m", "mlopslab.course.sandbox.zygote", *mods], cwd=folder, stdin=subprocess.PIPE, env=env,
                                      stdout=subprocess.PIPE, stderr=self._log, start_new_session=True)
         self._lock, self._queues, self._ids = threading.Lock(), {}, itertools.count(1)
         threading.Thread(target=self._read, daemon=True).start()
