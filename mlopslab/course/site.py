@@ -48,7 +48,7 @@ def clean_notebook(nb: dict,                       # a notebook as JSON (a dict)
     nb["cells"] = keep
     return nb
 
-# %% ../../nbs/course/08_site.ipynb #82e608f2
+# %% ../../nbs/course/08_site.ipynb #d09d003e
 def lab_card(meta: dict,              # the lab's front matter
              download: str,           # link to the student notebook, relative to the lab page
              note: str = "",          # a line shown under the card (HTML)
@@ -67,6 +67,20 @@ def lab_card(meta: dict,              # the lab's front matter
 _NOT_RUN = ("<p class='note'>Not executed yet: run <code>mlopslab site build --instructor --run</code> "
             "(or <code>mlopslab labs run {week}</code>) to see its outputs.</p>")
 
+def _insert_card(nb: dict, card: str) -> None:
+    "Put `card` right under the title and its `>` summary (splitting the title cell), else first."
+    for i, c in enumerate(nb["cells"]):
+        lines = _text(c["source"]).splitlines(keepends=True)
+        if c["cell_type"] != "markdown" or not lines or not lines[0].startswith("# "): continue
+        n = 1
+        while n < len(lines) and lines[n].startswith(">"): n += 1
+        c["source"], rest = "".join(lines[:n]), "".join(lines[n:]).strip()
+        new = [{"cell_type": "markdown", "id": "lab-card", "metadata": {}, "source": card}]
+        if rest: new.append({"cell_type": "markdown", "id": f"{c.get('id', 'title')}-rest", "metadata": {}, "source": rest})
+        nb["cells"][i + 1:i + 1] = new
+        return
+    nb["cells"].insert(0, {"cell_type": "markdown", "id": "lab-card", "metadata": {}, "source": card})
+
 def _lab_pages(cfg: Config, docs: Path, instructor: bool = False) -> list[dict]:
     "Write `docs/labs/weekNN.ipynb` per lab (the student release, or the executed instructor notebook when `instructor`) and its download; return one row per lab."
     from mlopslab.course.labs import find_labs
@@ -84,8 +98,7 @@ def _lab_pages(cfg: Config, docs: Path, instructor: bool = False) -> list[dict]:
             shutil.copyfile(student.path, docs/"downloads"/student.path.name)
             download = f"../downloads/{student.path.name}"
         note = _NOT_RUN.format(week=lab.week) if instructor and not executed.exists() else ""
-        at = next((i + 1 for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown" and _text(c["source"]).lstrip().startswith("# ")), 0)
-        nb["cells"].insert(at, {"cell_type": "markdown", "id": "lab-card", "metadata": {}, "source": lab_card(lab.meta, download, note)})
+        _insert_card(nb, lab_card(lab.meta, download, note))
         (docs/"labs"/f"{lab.name}.ipynb").write_text(json.dumps(nb, indent=1))
         rows.append(dict(week=lab.week, title=lab.title, name=lab.name, meta=lab.meta, executed=src == executed))
     return rows
@@ -187,7 +200,7 @@ def mkdocs_config(cfg: Config, root: Path, site_dir: Path, nav: list, instructor
         "nav": nav,
     }
 
-# %% ../../nbs/course/08_site.ipynb #e51249ff
+# %% ../../nbs/course/08_site.ipynb #36091ed4
 def _home(labs: list[dict], instructor: bool) -> str:
     rows = "\n".join(f"| {r['week']} | [{r['title']}](labs/{r['name']}.ipynb) | {r['meta'].get('minutes', '')} | {r['meta'].get('hardware', '')} | {r['meta'].get('points', '')} |" for r in labs)
     warn = ("!!! danger \"Instructor build\"\n    This site shows the solutions. Never publish it.\n\n" if instructor else "")
@@ -224,7 +237,7 @@ def write_project(cfg: Config, root: Path, site_dir: Path, instructor: bool = Fa
     yml.write_text(yaml.safe_dump(mkdocs_config(cfg, root, site_dir, nav, instructor), sort_keys=False))
     return yml
 
-# %% ../../nbs/course/08_site.ipynb #a8a0aba8
+# %% ../../nbs/course/08_site.ipynb #6bbc61e3
 @dataclass
 class SiteBuild:
     "Where a site build went and how long it took."
