@@ -132,3 +132,20 @@ def test_cli_site_build_prints_the_build_time(workspace, tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path/"out"/"index.html").exists()
     assert re.search(r"pages built in \d+\.\d s", r.stdout), r.stdout
+
+
+def test_run_reexecutes_labs_edited_after_their_executed_copy(workspace):
+    "`site build --instructor --run` runs a lab with no executed copy, or one older than its notebook; not a fresh one."
+    import os
+    from mlopslab.course.site import stale_labs
+    cfg = get_config()
+    weeks = lambda: [l.week for l in stale_labs(cfg)]
+    assert 1 in weeks(), "no executed copy yet"
+    src = cfg.project/"nbs"/"labs"/"week01_intro.ipynb"
+    exe = cfg.build_dir/"labs"/src.name
+    exe.parent.mkdir(parents=True); exe.write_text("{}")
+    t = src.stat().st_mtime
+    os.utime(exe, (t + 60, t + 60))
+    assert 1 not in weeks(), "executed after the last edit"
+    os.utime(exe, (t - 60, t - 60))
+    assert 1 in weeks(), "the notebook was edited after its executed copy was made"
