@@ -48,7 +48,7 @@ def clean_notebook(nb: dict,                       # a notebook as JSON (a dict)
     nb["cells"] = keep
     return nb
 
-# %% ../../nbs/course/08_site.ipynb #d09d003e
+# %% ../../nbs/course/08_site.ipynb #1d7a5baa
 def lab_card(meta: dict,              # the lab's front matter
              download: str,           # link to the student notebook, relative to the lab page
              note: str = "",          # a line shown under the card (HTML)
@@ -188,7 +188,8 @@ def mkdocs_config(cfg: Config, root: Path, site_dir: Path, nav: list, instructor
                                 "pymdownx.highlight", "pymdownx.superfences"],
         "plugins": ["search",
                     {"mkdocs-jupyter": {"include": ["labs/*.ipynb"], "execute": False, "include_requirejs": False,
-                                        "ignore_h1_titles": False, "cache": False, "toc_depth": 3}},
+                                        "ignore_h1_titles": False, "toc_depth": 3,
+                                        "cache": True, "cache_dir": str(root/".cache"/"mkdocs-jupyter")}},
                     {"mkdocstrings": {"default_handler": "python", "handlers": {"python": {
                         "paths": [str(cfg.project)],
                         "options": {"show_source": False, "docstring_style": "google", "show_root_heading": False,
@@ -200,7 +201,7 @@ def mkdocs_config(cfg: Config, root: Path, site_dir: Path, nav: list, instructor
         "nav": nav,
     }
 
-# %% ../../nbs/course/08_site.ipynb #36091ed4
+# %% ../../nbs/course/08_site.ipynb #86ee553c
 def _home(labs: list[dict], instructor: bool) -> str:
     rows = "\n".join(f"| {r['week']} | [{r['title']}](labs/{r['name']}.ipynb) | {r['meta'].get('minutes', '')} | {r['meta'].get('hardware', '')} | {r['meta'].get('points', '')} |" for r in labs)
     warn = ("!!! danger \"Instructor build\"\n    This site shows the solutions. Never publish it.\n\n" if instructor else "")
@@ -237,7 +238,7 @@ def write_project(cfg: Config, root: Path, site_dir: Path, instructor: bool = Fa
     yml.write_text(yaml.safe_dump(mkdocs_config(cfg, root, site_dir, nav, instructor), sort_keys=False))
     return yml
 
-# %% ../../nbs/course/08_site.ipynb #6bbc61e3
+# %% ../../nbs/course/08_site.ipynb #283c95f0
 @dataclass
 class SiteBuild:
     "Where a site build went and how long it took."
