@@ -1,7 +1,7 @@
 """`mlopslab site build` (MkDocs + Material + mkdocs-jupyter + mkdocstrings) beside the builder it replaced
 (nbconvert, one HTML page per lab and per library notebook, taken from git at OLD_COMMIT), in the same run,
 alternating, median of --repeat. Both render the student releases (no lab is executed). Target: the new build
-is no slower than the old one. Exits 1 when it is, or when either build is missing its pages."""
+is no slower than the old one. Every run starts from a fresh workspace (cold: no notebook cache). Exits 1 when it is, or when either build is missing its pages."""
 import argparse, statistics, subprocess, sys, tempfile, time, types
 from pathlib import Path
 
@@ -25,8 +25,8 @@ def main():
     old = old_builder()
     times = {"mkdocs": [], "nbconvert": []}
     with tempfile.TemporaryDirectory() as d:
-        cfg = get_config(workspace=Path(d)/"ws")
         for i in range(a.repeat):
+            cfg = get_config(workspace=Path(d)/f"ws{i}")   # a fresh workspace: a cold build, no mkdocs-jupyter cache
             for name, fn in (("mkdocs", build_site), ("nbconvert", old)):
                 out = Path(d)/f"{name}-{i}"
                 t0 = time.perf_counter(); index = fn(cfg, out); times[name].append(time.perf_counter() - t0)
