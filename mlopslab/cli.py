@@ -53,6 +53,12 @@ COMMANDS = (
     Command("k8s validate", "deploy.k8s:validate", "deploy.k8s:print_validate"),
     Command("k8s play", "deploy.k8s:play", "deploy.k8s:print_play"),
     Command("k8s down", "deploy.k8s:down", "deploy.k8s:print_down"),
+    Command("ci check", "deploy.ci:check", "deploy.ci:print_check"),
+    Command("ci data", "deploy.ci:validate_data", "data.validate:print_report", {"as_json": ("--json",)}),
+    Command("ci train", "deploy.ci:train", "deploy.ci:print_train"),
+    Command("ci alias", "deploy.ci:alias", "deploy.ci:print_alias"),
+    Command("ci validate", "deploy.ci:validate", "deploy.ci:print_validate"),
+    Command("ci run", "deploy.ci:run", "deploy.ci:print_run"),
 )
 GROUPS = {"labs": "list and run the weekly labs headless", "stack": "the local stack's services (MLflow, model servers)",
           "data": "validate and version batches of flights",

@@ -226,12 +226,13 @@ def _tool(name: str, *extra: Path) -> str|None:
         if p.exists(): return str(p)
     return shutil.which(name)
 
-def checkov(target: Path, framework: str, cfg: Config|None = None) -> dict:
-    "checkov on a file or folder: `{ok, passed, failed: [id: resource], skipped: [id: reason]}` (or `{missing}`)."
+def checkov(target: Path|list[Path], framework: str, cfg: Config|None = None) -> dict:
+    "checkov on a file, files (one run) or a folder: `{ok, passed, failed: [id: resource], skipped: [id: reason]}` (or `{missing}`)."
     exe = _tool("checkov", project_root(cfg)/".venv-checkov"/"bin"/"checkov")
     if not exe: return {"ok": None, "missing": "checkov is not installed: bash infra/scan.sh --install-only"}
-    flag = "--file" if Path(target).is_file() else "--directory"
-    r = subprocess.run([exe, flag, str(target), "--framework", framework, "--output", "json", "--compact",
+    targets = [Path(t) for t in (target if isinstance(target, (list, tuple)) else [target])]
+    args = [x for t in targets for x in ("--file" if t.is_file() else "--directory", str(t))]
+    r = subprocess.run([exe, *args, "--framework", framework, "--output", "json", "--compact",
                         "--skip-download"], capture_output=True, text=True, timeout=600)
     try: reports = json.loads(r.stdout or "[]")
     except json.JSONDecodeError: return {"ok": False, "failed": [f"checkov did not run: {(r.stderr or r.stdout).strip()[-300:]}"], "passed": 0, "skipped": []}

@@ -126,20 +126,21 @@ def validate(*paths: Path,              # manifest files or folders (default: th
     for f in files:
         docs = [d for d in yaml.safe_load_all(f.read_text()) if d]
         report[str(f)] = {"documents": len(docs), "errors": [e for d in docs for e in schema_errors(d, version)]}
-    scans = {str(f): checkov(f, "kubernetes", cfg) for f in files} if scan else {}
-    ok = all(not r["errors"] for r in report.values()) and all(s.get("ok") is not False for s in scans.values())
-    return {"version": version, "files": report, "checkov": scans, "ok": ok}
+    scan = checkov(files, "kubernetes", cfg) if scan else None          # one run over every file
+    ok = all(not r["errors"] for r in report.values()) and (scan is None or scan.get("ok") is not False)
+    return {"version": version, "files": report, "checkov": scan, "ok": ok}
 
 def print_validate(result: dict) -> int:
     "Print each file's schema verdict and checkov's; exit 1 when anything fails."
     for f, r in result["files"].items():
         print(f"{'ok    ' if not r['errors'] else 'FAILED'} {f}: {r['documents']} documents against Kubernetes {result['version']}")
         for e in r["errors"]: print(f"  {e}")
-        s = result["checkov"].get(f)
-        if s is None: continue
-        if s.get("missing"): print(f"  checkov: skipped, {s['missing']}"); continue
-        print(f"  checkov: {'ok' if s['ok'] else 'FAILED'}, {s['passed']} passed, {len(s['skipped'])} skipped with a reason")
-        for line in s["failed"]: print(f"    {line}")
+    s = result["checkov"]
+    if s is None: pass
+    elif s.get("missing"): print(f"checkov: skipped, {s['missing']}")
+    else:
+        print(f"checkov: {'ok' if s['ok'] else 'FAILED'}, {s['passed']} checks passed, {len(s['skipped'])} skipped with a reason")
+        for line in s["failed"]: print(f"  {line}")
     return 0 if result["ok"] else 1
 
 # %% ../../nbs/deploy/06_k8s.ipynb #1dbfacfd

@@ -45,6 +45,8 @@ def _post(url, body):
     with urllib.request.urlopen(req, timeout=10) as r: return json.loads(r.read())
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(1200)   # the first build of a session (base image cached: ~1-2 min; from scratch: +2-3 min)
 def test_container_serves_the_registered_model_and_takes_load(image, registry, tmp_path):
     from mlopslab.deploy.stack import free_port
     cfg, models, X = registry
