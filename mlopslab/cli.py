@@ -59,6 +59,7 @@ COMMANDS = (
     Command("ci alias", "deploy.ci:alias", "deploy.ci:print_alias"),
     Command("ci validate", "deploy.ci:validate", "deploy.ci:print_validate"),
     Command("ci run", "deploy.ci:run", "deploy.ci:print_run"),
+    Command("knee", "deploy.loadtest:step_load", "deploy.loadtest:print_steps"),
 )
 GROUPS = {"labs": "list and run the weekly labs headless", "stack": "the local stack's services (MLflow, model servers)",
           "data": "validate and version batches of flights",
