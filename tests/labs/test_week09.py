@@ -13,7 +13,7 @@ def _cell(kind: str, question: str) -> str:
 
 
 def _solution(question: str) -> dict:
-    ns = {"IMAGE": IMAGE}
+    ns = {"IMAGE": IMAGE, "yaml": yaml}
     exec(_cell("exercise", question), ns)
     return ns
 
@@ -23,40 +23,44 @@ def _run(question: str, **ns):
 
 
 DEP = _solution("q1_deployment")["deployment"]
+C = ("spec", "template", "spec", "containers", 0)
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("path: /ready", "path: /healthz", "readiness on /health sends traffic"),    # readiness swapped ...
-    ("path: /health", "path: /ready", "liveness on /ready restarts a pod"),     # ... or liveness swapped
-    ("replicas: 3", "replicas: three", "refuses it"),                            # not a number: the schema
-    ("matchLabels: {app: flights-delay}", "matchLabels: {app: flights}", "selector must match the pods' labels"),
-    ("requests: {cpu: 250m, memory: 384Mi}", "requests: {cpu: 250m, memory: 384M}", "requests: 250m CPU, 384Mi memory"),   # MB, not MiB
-    ("runAsNonRoot: true, ", "", "refuses root"),
+def _edit(text, path, value):
+    doc = yaml.safe_load(text); node = doc
+    for k in path[:-1]: node = node[k]
+    if value is None: node.pop(path[-1])
+    else: node[path[-1]] = value
+    return yaml.safe_dump(doc)
+
+
+@pytest.mark.parametrize("path, value, message", [
+    (C + ("readinessProbe", "httpGet", "path"), "/health", "readiness on /health sends traffic"),   # the probes swapped
+    (C + ("livenessProbe", "httpGet", "path"), "/ready", "liveness on /ready restarts a pod"),
+    (("spec", "replicas"), "three", "refuses it"),                                                 # not a number: the schema
+    (("spec", "selector", "matchLabels"), {"app": "flights"}, "selector must match the pods' labels"),
+    (C + ("resources", "requests", "memory"), "384M", "requests: 250m CPU, 384Mi memory"),         # MB, not MiB
+    (C + ("securityContext", "runAsNonRoot"), None, "refuses root"),
 ])
-def test_q1_deployment_names_the_mistake(old, new, message):
-    wrong = DEP.replace(old, new, 1)
-    if old == "path: /ready":                                # both probes on /health: readiness on the liveness path
-        wrong = DEP.replace("readinessProbe: {httpGet: {path: /ready", "readinessProbe: {httpGet: {path: /health")
-    if old == "path: /health":
-        wrong = DEP.replace("livenessProbe: {httpGet: {path: /health", "livenessProbe: {httpGet: {path: /ready")
-    assert wrong != DEP
+def test_q1_deployment_names_the_mistake(path, value, message):
     with pytest.raises(AssertionError, match=message):
-        _run("q1_deployment", deployment=wrong)
+        _run("q1_deployment", deployment=_edit(DEP, path, value))
     _run("q1_deployment", deployment=DEP)
 
 
 HPA = _solution("q2_hpa")["hpa"]
+T = ("spec", "metrics", 0, "resource", "target")
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("minReplicas: 3", "minReplicas: 1", "minReplicas below the Deployment's 3"),
-    ("type: Utilization, averageUtilization: 70", "type: AverageValue, averageValue: 700m", "CPU utilisation"),
-    ("kind: Deployment", "kind: Pod", "target the Deployment"),
-    ("averageUtilization: 70", "averageUtilization: 0.7", "refuses it"),         # a share instead of a percentage
+@pytest.mark.parametrize("path, value, message", [
+    (("spec", "minReplicas"), 1, "minReplicas below the Deployment's 3"),
+    (T, {"type": "AverageValue", "averageValue": "700m"}, "CPU utilisation"),
+    (("spec", "scaleTargetRef", "kind"), "Pod", "target the Deployment"),
+    (T + ("averageUtilization",), 0.7, "refuses it"),                    # a share instead of a percentage
 ])
-def test_q2_hpa_names_the_mistake(old, new, message):
+def test_q2_hpa_names_the_mistake(path, value, message):
     with pytest.raises(AssertionError, match=message):
-        _run("q2_hpa", hpa=HPA.replace(old, new, 1))
+        _run("q2_hpa", hpa=_edit(HPA, path, value))
     _run("q2_hpa", hpa=HPA)
 
 
