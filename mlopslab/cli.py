@@ -47,12 +47,28 @@ COMMANDS = (
     Command("infra cost", "infra.cost:estimate", "infra.cost:print_cost", {"target": ("--target",), "hours": ("--hours",)}, ("prices",)),
     Command("monitor drift", "monitor.drift:drift", "monitor.drift:print_drift", {"as_json": ("--json",)}),
     Command("monitor rules", "monitor.rules:check_rules", "monitor.rules:print_rules"),
+    Command("image build", "deploy.container:build", "deploy.container:print_build"),
+    Command("image run", "deploy.container:run", "deploy.container:print_run"),
+    Command("image stop", "deploy.container:stop", "deploy.container:print_stop"),
+    Command("image lint", "deploy.container:lint", "deploy.container:print_lint"),
+    Command("k8s render", "deploy.k8s:render", "deploy.k8s:print_render"),
+    Command("k8s validate", "deploy.k8s:validate", "deploy.k8s:print_validate"),
+    Command("k8s play", "deploy.k8s:play", "deploy.k8s:print_play"),
+    Command("k8s down", "deploy.k8s:down", "deploy.k8s:print_down"),
+    Command("ci check", "deploy.ci:check", "deploy.ci:print_check"),
+    Command("ci data", "deploy.ci:validate_data", "data.validate:print_report", {"as_json": ("--json",)}),
+    Command("ci train", "deploy.ci:train", "deploy.ci:print_train"),
+    Command("ci alias", "deploy.ci:alias", "deploy.ci:print_alias"),
+    Command("ci validate", "deploy.ci:validate", "deploy.ci:print_validate"),
+    Command("ci run", "deploy.ci:run", "deploy.ci:print_run"),
+    Command("knee", "deploy.loadtest:step_load", "deploy.loadtest:print_steps"),
 )
 GROUPS = {"labs": "list and run the weekly labs headless", "stack": "the local stack's services (MLflow, model servers)",
           "data": "validate and version batches of flights",
           "model": "validate models and gate them into the registry", "infra": "the course machine through Terraform (local, chameleon, gcp, aws)",
           "monitor": "drift detection and Prometheus rules for the served model",
           "site": "the static course site, built offline"}
+GROUPS |= {"image": "the model server's container image (podman)", "k8s": "Kubernetes manifests: render, validate, run locally", "ci": "the CI/CD pipeline of the course project"}
 NEVER = ("cfg", "progress")   # parameters the command line never offers
 
 # %% ../nbs/02_cli.ipynb #1b2e37d9

@@ -11,7 +11,7 @@ from ..data.flights import FEATURES
 from ..errors import MlopslabError
 
 # %% auto #0
-__all__ = ['parse_slo', 'verdict', 'payloads', 'run_load', 'loadtest', 'print_loadtest']
+__all__ = ['parse_slo', 'verdict', 'payloads', 'run_load', 'loadtest', 'print_loadtest', 'knee', 'step_load', 'print_steps']
 
 # %% ../../nbs/deploy/04_loadtest.ipynb #df76bb1a
 _SLO = re.compile(r"^\s*(p50|p90|p95|p99|max|errors|rps)\s*(<=|>=|<|>)\s*([0-9.]+)\s*(ms|s|%)?\s*$")
@@ -112,3 +112,58 @@ def print_loadtest(result: dict,         # `loadtest`'s result
             print(f"  SLO {v['metric']} {v['op']} {v['target']:g}{unit}: measured {v['measured']:.4g}{unit}  {'ok' if v['ok'] else 'MISSED'}")
         print(f"  verdict: {'PASS' if r['passed'] else 'FAIL'}  (CSV {r['csv']})")
     return 0 if result["passed"] else 1
+
+# %% ../../nbs/deploy/04_loadtest.ipynb #db64f409
+def knee(steps: list[dict], gain: float = 0.10) -> dict:
+    "The step past which throughput grows by less than `gain` (the last step when it never flattens)."
+    for a, b in zip(steps, steps[1:]):
+        if b["rps"] < a["rps"] * (1 + gain): return a
+    return steps[-1]
+
+def _one_step(url: str, users: int, duration: float, month: int, rows: int, ws: str) -> dict:
+    import subprocess, sys, tempfile
+    with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+        cmd = [sys.executable, "-m", "mlopslab.cli", "loadtest", url, "--users", str(users), "--duration", str(duration),
+               "--month", str(month), "--rows", str(rows), "--csv", f.name]
+        subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 300, env={**__import__("os").environ, "MLOPSLAB_WORKSPACE": ws})
+        rows_ = list(csv.DictReader(open(f.name))) if Path(f.name).stat().st_size else []
+    if not rows_: raise MlopslabError(f"the load step with {users} users did not run", f"against {url}", "check that the server answers")
+    r = rows_[0]
+    return {"users": users, **{k: float(r[k]) for k in ("requests", "failures", "rps", "p50_ms", "p90_ms", "p99_ms")}}
+
+def step_load(url: str,                  # server base URL, e.g. http://127.0.0.1:8000
+              users: str = "1,2,4,8,16", # user counts, comma-separated: one step each
+              duration: float = 5,       # seconds per step
+              month: int = 12,           # month of 2013 whose flights are replayed
+              rows: int = 1,             # flights per request
+              gain: float = 0.10,        # a step that adds less throughput than this share marks the knee
+              cfg: Config|None = None) -> dict:
+    "Load-test at increasing concurrency, find the knee of the latency-throughput curve, plot it and write a CSV."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    cfg = cfg or get_config()
+    try: users = sorted({int(u) for u in str(users).split(",") if u.strip()})
+    except ValueError: raise MlopslabError(f"users {users!r} is not a list of counts", "steps are comma-separated integers", 'pass e.g. --users "1,2,4,8"') from None
+    if not users or users[0] < 1 or users[-1] > 1000 or not 0 < duration <= 600 or len(users) > 12:
+        raise MlopslabError(f"steps {users} x {duration} s are out of bounds", "a step load is bounded: 1-1000 users, up to 12 steps of up to 600 s",
+                            "pass fewer or smaller steps")
+    steps = [_one_step(url, u, duration, month, rows, str(cfg.workspace)) for u in users]
+    k = knee(steps, gain)
+    out = cfg.logs_dir; out.mkdir(parents=True, exist_ok=True)
+    with open(out/"steps.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, list(steps[0])); w.writeheader(); w.writerows(steps)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for q, style in (("p50_ms", "o-"), ("p99_ms", "s--")): ax.plot([s["rps"] for s in steps], [s[q] for s in steps], style, label=q[:3])
+    for s in steps: ax.annotate(f"{s['users']}u", (s["rps"], s["p99_ms"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.axvline(k["rps"], color="grey", ls=":", label=f"knee: {k['users']} users")
+    ax.set(xlabel="requests per second", ylabel="latency (ms)", title=f"{url}: latency against throughput"); ax.legend()
+    fig.tight_layout(); fig.savefig(out/"steps.png", dpi=100); plt.close(fig)
+    return {"url": url, "steps": steps, "knee": k, "csv": str(out/"steps.csv"), "plot": str(out/"steps.png")}
+
+def print_steps(result: dict) -> int:
+    "Print each step and the knee."
+    print(f"{'users':>5} {'rps':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}")
+    for s in result["steps"]: print(f"{s['users']:5d} {s['rps']:8.0f} {s['p50_ms']:7.0f} {s['p99_ms']:7.0f} {s['failures']:6.0f}")
+    k = result["knee"]
+    print(f"knee: {k['users']} users, {k['rps']:.0f} req/s (p99 {k['p99_ms']:.0f} ms); plot {result['plot']}, CSV {result['csv']}")
+    return 0 if all(s["failures"] == 0 for s in result["steps"]) else 1

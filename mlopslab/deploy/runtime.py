@@ -11,8 +11,9 @@ from ..data.flights import CATEGORICAL, FEATURES, NUMERIC
 from ..errors import MlopslabError
 
 # %% auto #0
-__all__ = ['BOUNDS', 'INTEGER', 'PARITY_TOL', 'known_categories', 'NativePredictor', 'to_onnx', 'OnnxPredictor', 'check_rows',
-           'parity', 'predictor', 'Loaded', 'parse_uri', 'resolve_version', 'load', 'fixed', 'ModelHolder']
+__all__ = ['BOUNDS', 'INTEGER', 'PARITY_TOL', 'BUNDLE', 'known_categories', 'NativePredictor', 'to_onnx', 'OnnxPredictor',
+           'check_rows', 'parity', 'predictor', 'Loaded', 'parse_uri', 'resolve_version', 'load', 'fixed',
+           'ModelHolder', 'is_bundle', 'save_bundle', 'load_bundle']
 
 # %% ../../nbs/deploy/03_runtime.ipynb #afdbe7d6
 BOUNDS = {"month": (1, 12), "sched_hour": (0, 23), "weekday": (0, 6), "distance": (0, 6000),
@@ -55,12 +56,12 @@ def to_onnx(model):
 class OnnxPredictor:
     "The model converted to ONNX, scored by ONNX Runtime."
     kind = "onnx"
-    def __init__(self, model, onx=None):
+    def __init__(self, model, onx=None):   # onx: an ONNX ModelProto or its bytes (converted here when None)
         import onnxruntime as ort
         opts = ort.SessionOptions(); opts.intra_op_num_threads = 1; opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        onx = onx or to_onnx(model)
-        self.session = ort.InferenceSession(onx.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+        self.onnx_bytes = onx if isinstance(onx, bytes) else (onx or to_onnx(model)).SerializeToString()
+        self.session = ort.InferenceSession(self.onnx_bytes, opts, providers=["CPUExecutionProvider"])
         self.output = [o.name for o in self.session.get_outputs()][1]
     def predict(self, cols: dict):
         import numpy as np
@@ -82,14 +83,14 @@ def parity(a, b, cols: dict) -> float:
     import numpy as np
     return float(np.max(np.abs(a.predict(cols) - b.predict(cols))))
 
-def predictor(model, runtime: str = "auto", cols: dict|None = None, tol: float = PARITY_TOL):
+def predictor(model, runtime: str = "auto", cols: dict|None = None, tol: float = PARITY_TOL, onx=None):
     "The predictor for `model` by `runtime` ('auto', 'onnx' or 'native'), with the reason for the choice."
     native = NativePredictor(model)
     if runtime == "native" or not hasattr(model, "named_steps"): return native, "native requested" if runtime == "native" else "not a scikit-learn pipeline"
     if runtime not in ("auto", "onnx"):
         raise MlopslabError(f"unknown runtime {runtime!r}", "the server scores with 'onnx' or 'native'", "pass auto, onnx or native")
     try:
-        onnx = OnnxPredictor(model)
+        onnx = OnnxPredictor(model, onx)
         gap = parity(onnx, native, cols if cols is not None else check_rows())
     except Exception as e:
         if runtime == "onnx": raise
@@ -135,6 +136,7 @@ def resolve_version(uri: str) -> str|None:
 
 def load(uri: str, runtime: str = "auto", cols: dict|None = None) -> Loaded:
     "Load the model at `uri` (an alias is pinned to the version it points at now) with its registry facts."
+    if is_bundle(uri): return load_bundle(uri, runtime, cols)
     import mlflow, mlflow.sklearn
     name, alias, version = parse_uri(uri)
     run_id = None
@@ -169,7 +171,7 @@ class ModelHolder:
         "Load the version the URI points at if it is not the one served; True if it swapped."
         cur = self.current
         if cur is not None and (parse_uri(self.uri)[1] is None or resolve_version(self.uri) == cur.version): return False
-        if self._cols is None and self.runtime != "native": self._cols = check_rows()
+        if self._cols is None and self.runtime != "native" and not is_bundle(self.uri): self._cols = check_rows()
         new = load(self.uri, self.runtime, self._cols)
         self.current, self.swaps = new, self.swaps + (cur is not None)   # one assignment: the swap
         return True
@@ -190,3 +192,40 @@ class ModelHolder:
     def stop(self):
         self._stop.set()
         if self._thread: self._thread.join(timeout=30)
+
+# %% ../../nbs/deploy/03_runtime.ipynb #5141d79f
+BUNDLE = "bundle.json"
+
+def is_bundle(uri: str) -> bool:
+    "True if `uri` is a folder written by `save_bundle`."
+    import os
+    return not uri.startswith("models:/") and os.path.isfile(os.path.join(uri, BUNDLE))
+
+def save_bundle(uri: str, dest, runtime: str = "auto") -> dict:
+    "Write the model at `uri` to the folder `dest` as a bundle (model.pkl, model.onnx if it agrees, check.json, bundle.json)."
+    import json, pickle
+    from pathlib import Path
+    m, dest = load(uri, runtime), Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest/"model.pkl").write_bytes(pickle.dumps(m.model, protocol=5))
+    (dest/"model.onnx").unlink(missing_ok=True)
+    if m.predictor.kind == "onnx": (dest/"model.onnx").write_bytes(m.predictor.onnx_bytes)
+    (dest/"check.json").write_text(json.dumps(check_rows()))
+    facts = {"name": m.name, "version": m.version, "alias": m.alias, "run_id": m.run_id, "signature": m.signature,
+             "runtime": m.predictor.kind, "runtime_reason": m.runtime_reason, "source_uri": uri}
+    (dest/BUNDLE).write_text(json.dumps(facts, indent=1))
+    return facts
+
+def load_bundle(path: str, runtime: str = "auto", cols: dict|None = None) -> Loaded:
+    "The `Loaded` of a bundle folder: pickle and ONNX Runtime only, parity checked on the rows it carries."
+    import json, pickle
+    from pathlib import Path
+    p = Path(path)
+    facts = json.loads((p/BUNDLE).read_text())
+    model = pickle.loads((p/"model.pkl").read_bytes())
+    onx = (p/"model.onnx").read_bytes() if (p/"model.onnx").exists() else None
+    if onx is None and runtime == "auto": runtime = "native"   # no converter in an image: the bundle says whether ONNX agreed
+    pred, why = predictor(model, runtime, cols if cols is not None else json.loads((p/"check.json").read_text()), onx=onx)
+    if runtime == "native" and facts.get("runtime") == "native": why = facts["runtime_reason"]
+    return Loaded(model, pred, facts["name"], facts["version"], facts["alias"], facts["run_id"], facts["signature"], why,
+                  known_categories(model))

@@ -1,5 +1,6 @@
 "A registry with two versions of the flight-delay model (logistic v1, forest v2), champion on v1, shared by the server tests."
 import os
+from pathlib import Path
 from contextlib import contextmanager
 import pytest
 from mlopslab import data
@@ -61,3 +62,20 @@ def payload(X, n=None):
     "JSON-ready flights (NaN -> null) of the first `n` rows of `X`."
     rows = X.head(n) if n else X
     return {"flights": rows.astype(object).where(rows.notna(), None).to_dict(orient="records")}
+
+
+# The base tarball, the wheelhouse and podman's storage persist in the project's workspace between sessions.
+CACHE = Path(__file__).resolve().parents[2]/".mlopslab"/"containers"
+
+
+@pytest.fixture(scope="module")
+def image(registry):
+    "The server's image with champion v1 baked in, built once per session where podman runs (skipped with the reason elsewhere)."
+    from mlopslab.deploy import container
+    cmd, why = container.engine()
+    if cmd is None: pytest.skip(why)
+    if "image" not in _BUILT:
+        with environ({"MLOPSLAB_CONTAINER_CACHE": str(CACHE)}):
+            _BUILT["image"] = container.build(f"models:/{NAME}@champion", tag="localhost/mlopslab-server:test", cfg=registry[0])
+        print(); container.print_build(_BUILT["image"])
+    return _BUILT["image"]

@@ -26,3 +26,19 @@ def test_failures_fail_the_verdict_and_a_bad_slo_is_explained(registry, tmp_path
     assert dead.returncode == 1 and "verdict: FAIL" in dead.stdout
     bad = run_cli("loadtest", "http://127.0.0.1:1", "--slo", "latency<=5ms", env=env)
     assert bad.returncode == 2 and "not understood" in bad.stderr + bad.stdout
+
+
+def test_step_load_finds_the_knee_plots_and_writes_csv(registry, tmp_path):
+    cfg = registry[0]
+    env = tool_env(cfg)
+    with served(cfg, name="model-steps", runtime="auto") as url:
+        r = run_cli("knee", url, "--users", "1,4", "--duration", "2", env=env, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["users", "rps", "p50", "ms", "p99", "ms", "failed"] and [l.split()[0] for l in lines[1:3]] == ["1", "4"]
+    assert lines[-1].startswith("knee: ") and " users, " in lines[-1]
+    steps = list(csv.DictReader(open(cfg.logs_dir/"steps.csv")))
+    assert [s["users"] for s in steps] == ["1", "4"] and all(float(s["rps"]) > 0 and float(s["failures"]) == 0 for s in steps)
+    assert (cfg.logs_dir/"steps.png").stat().st_size > 5000
+    bad = run_cli("knee", url, "--users", "1,x", env=env)
+    assert bad.returncode == 2 and "comma-separated" in bad.stdout + bad.stderr
