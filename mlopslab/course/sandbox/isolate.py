@@ -44,7 +44,8 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC,
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 SYSTEM = ("/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/local/bin", "/usr/local/lib",
           "/usr/share/zoneinfo", "/usr/share/git-core", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
-          "/sys/devices/system/cpu", "/sys/devices/system/node")   # read-only: programs, shared libraries, time zones, core count
+          "/sys/devices/system/cpu", "/sys/devices/system/node",   # read-only: programs, shared libraries, time zones, core count,
+          "/etc/ssl/certs", "/usr/share/ca-certificates")        # and the public CA certificates (DVC's init loads them, even offline)
 DEVICES = ("null", "zero", "full", "random", "urandom")
 ETC = ("hosts", "host.conf", "nsswitch.conf", "gai.conf", "localtime", "timezone", "ld.so.cache", "ld.so.conf", "os-release", "mime.types")
 
