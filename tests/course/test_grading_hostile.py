@@ -111,14 +111,7 @@ print('\\n'.join(found)[-200000:])"""
     }
 
 
-def submission(spec, replace: dict[str, str]) -> dict:
-    nb = json.loads(Path(spec.lab.path).read_text())
-    for c in nb["cells"]:
-        q = directives(source(c)).get("exercise")
-        if q in replace:
-            head = [l for l in source(c).splitlines() if l.startswith("#")][:3]
-            c["source"] = "\n".join(head + [replace[q]])
-    return nb
+from test_grading_adversarial import submission   # the instructor notebook with some solutions replaced
 
 
 def second_checkouts() -> list[Path]:
